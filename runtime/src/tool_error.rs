@@ -1,0 +1,116 @@
+//! Typed tool errors: what an agent sees when a tool call fails, in production and replay alike.
+
+use crate::cassette::miss::MissReport;
+use std::time::Duration;
+
+/// Why a tool call failed. Agent code matches on this to decide whether to retry, degrade or
+/// give up; production tools return it, and replay delivers recorded errors and injected faults
+/// as the same variants.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum ToolError {
+    /// The call timed out. The side effect may or may not have happened.
+    #[error("tool `{tool}` timed out")]
+    Timeout {
+        /// The tool's name.
+        tool: String,
+    },
+    /// The tool refused with "too many requests"; `retry_after` is its `Retry-After`.
+    #[error("tool `{tool}` is rate limited{}", retry_after.map(|d| format!(" (retry after {} ms)", d.as_millis())).unwrap_or_default())]
+    RateLimited {
+        /// The tool's name.
+        tool: String,
+        /// How long the tool asked the caller to wait.
+        retry_after: Option<Duration>,
+    },
+    /// The tool is unavailable.
+    #[error("tool `{tool}` is unavailable")]
+    Unavailable {
+        /// The tool's name.
+        tool: String,
+    },
+    /// The connection was reset. The side effect may or may not have happened.
+    #[error("connection to tool `{tool}` was reset")]
+    ConnectionReset {
+        /// The tool's name.
+        tool: String,
+    },
+    /// The response was malformed or truncated.
+    #[error("tool `{tool}` returned an invalid response: {message}")]
+    InvalidResponse {
+        /// The tool's name.
+        tool: String,
+        /// What was wrong with it.
+        message: String,
+    },
+    /// The tool reported a failure of its own.
+    #[error("tool `{tool}` failed: {message}")]
+    Failed {
+        /// The tool's name.
+        tool: String,
+        /// The tool's message.
+        message: String,
+    },
+    /// The runtime refused the call (mode, allowlist, unknown tool); nothing ran.
+    #[error("call to tool `{tool}` was blocked: {reason}")]
+    Blocked {
+        /// The tool's name.
+        tool: String,
+        /// Why.
+        reason: String,
+    },
+    /// Replay found no recorded interaction for the call; nothing ran.
+    #[error("{0}")]
+    CassetteMiss(Box<MissReport>),
+    /// The run's deadline had passed (or passed during the call).
+    #[error("tool `{tool}`: deadline exceeded")]
+    DeadlineExceeded {
+        /// The tool's name.
+        tool: String,
+    },
+}
+
+impl ToolError {
+    /// The wire kind: `timeout`, `rate_limited`, `unavailable`, `connection_reset`,
+    /// `invalid_response`, `failed`, `blocked`, `cassette_miss`, `deadline_exceeded`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ToolError::Timeout { .. } => "timeout",
+            ToolError::RateLimited { .. } => "rate_limited",
+            ToolError::Unavailable { .. } => "unavailable",
+            ToolError::ConnectionReset { .. } => "connection_reset",
+            ToolError::InvalidResponse { .. } => "invalid_response",
+            ToolError::Failed { .. } => "failed",
+            ToolError::Blocked { .. } => "blocked",
+            ToolError::CassetteMiss(_) => "cassette_miss",
+            ToolError::DeadlineExceeded { .. } => "deadline_exceeded",
+        }
+    }
+
+    /// Whether retrying the same call may succeed (timeouts, rate limits, unavailability, resets).
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            ToolError::Timeout { .. }
+                | ToolError::RateLimited { .. }
+                | ToolError::Unavailable { .. }
+                | ToolError::ConnectionReset { .. }
+        )
+    }
+
+    /// Whether a side effect may have happened although the call failed.
+    pub fn effect_unknown(&self) -> bool {
+        matches!(
+            self,
+            ToolError::Timeout { .. } | ToolError::ConnectionReset { .. }
+        )
+    }
+
+    /// The `Retry-After` of a rate limit.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            ToolError::RateLimited { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+}
