@@ -7,19 +7,31 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod agent;
+pub mod artifact;
 pub mod cassette;
 pub mod contract;
+pub mod ctx;
 pub mod effect;
 pub mod fixture;
 pub mod json_pointer;
+pub mod mode;
 pub mod observation;
+pub mod replay;
+mod suggest;
 pub mod tool_error;
+pub mod toolbox;
 pub mod verdict;
 
+pub use agent::{Agent, Declared, agent_fn};
 pub use cassette::{Cassette, Interaction};
 pub use contract::Contract;
+pub use ctx::{ArtifactRef, Ctx, ToolHandle};
 pub use effect::Effect;
 pub use fixture::Fixture;
+pub use mode::Mode;
 pub use observation::Observation;
+pub use replay::{Replay, ReplayRun};
 pub use tool_error::ToolError;
+pub use toolbox::{ToolCall, Toolbox};
 pub use verdict::{FailureClass, Verdict};

@@ -1,6 +1,8 @@
 //! Cassettes: the recorded interactions of a run, and how replay answers calls from them.
 
+pub mod canonical;
 pub mod format;
+pub mod matcher;
 pub mod miss;
 
 pub use format::{

@@ -1,0 +1,272 @@
+//! Matching calls to recorded interactions: per tool, in recorded order, on canonical requests.
+
+use super::canonical::canonical_request;
+use super::miss::{MissReport, NearMiss};
+use super::{Cassette, Interaction};
+use crate::effect::Effect;
+use crate::json_pointer::{PointerPattern, differences};
+use crate::mode::Mode;
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// How many nearest interactions a miss report lists, and how many differing paths each.
+const NEAREST: usize = 3;
+const MAX_DIFFS: usize = 12;
+
+/// The cassette's interactions prepared for matching, with which ones are used.
+#[derive(Debug)]
+pub struct Matcher {
+    entries: Vec<Entry>,
+    by_tool: HashMap<String, Vec<usize>>,
+    patterns: Vec<PointerPattern>,
+}
+
+#[derive(Debug)]
+struct Entry {
+    id: String,
+    canonical: Value,
+    consumed: bool,
+}
+
+impl Matcher {
+    /// Prepares `cassette` for matching; `patterns` are the request-level volatile patterns.
+    pub fn new(cassette: &Cassette, patterns: Vec<PointerPattern>) -> Matcher {
+        let mut by_tool: HashMap<String, Vec<usize>> = HashMap::new();
+        let entries = cassette
+            .interactions
+            .iter()
+            .enumerate()
+            .map(|(i, interaction)| {
+                by_tool.entry(interaction.tool.clone()).or_default().push(i);
+                Entry {
+                    id: interaction_id(interaction, i),
+                    canonical: canonical_request(&interaction.request, &patterns),
+                    consumed: false,
+                }
+            })
+            .collect();
+        Matcher {
+            entries,
+            by_tool,
+            patterns,
+        }
+    }
+
+    /// The canonical form of a live request under this matcher's volatile patterns.
+    pub fn canonical(&self, request: &Value) -> Value {
+        canonical_request(request, &self.patterns)
+    }
+
+    /// Finds the first unused interaction of `tool` whose canonical request equals `canonical`,
+    /// marks it used and returns its index.
+    pub fn take(&mut self, tool: &str, canonical: &Value) -> Option<usize> {
+        let candidates = self.by_tool.get(tool)?;
+        let found = candidates
+            .iter()
+            .copied()
+            .find(|&i| !self.entries[i].consumed && self.entries[i].canonical == *canonical)?;
+        self.entries[found].consumed = true;
+        Some(found)
+    }
+
+    /// The id of the interaction at `index`.
+    pub fn id(&self, index: usize) -> &str {
+        &self.entries[index].id
+    }
+
+    /// Ids of interactions never used, in recorded order.
+    pub fn unused(&self) -> Vec<String> {
+        self.entries
+            .iter()
+            .filter(|e| !e.consumed)
+            .map(|e| e.id.clone())
+            .collect()
+    }
+
+    /// The effect recorded for `tool`, if the cassette has any interaction of it.
+    pub fn recorded_effect(&self, tool: &str, cassette: &Cassette) -> Option<Effect> {
+        self.by_tool
+            .get(tool)
+            .and_then(|ix| ix.first())
+            .map(|&i| cassette.interactions[i].effect)
+    }
+
+    /// Explains why `canonical` matched nothing.
+    pub fn miss_report(
+        &self,
+        tool: &str,
+        canonical: &Value,
+        effect: Option<Effect>,
+        mode: Mode,
+    ) -> MissReport {
+        let unused = self.entries.iter().filter(|e| !e.consumed).count();
+        let candidates = self.by_tool.get(tool).map(Vec::as_slice).unwrap_or(&[]);
+        let unused_for_tool = candidates
+            .iter()
+            .filter(|&&i| !self.entries[i].consumed)
+            .count();
+        let mut scored: Vec<(usize, bool, usize, NearMiss)> = candidates
+            .iter()
+            .map(|&i| {
+                let e = &self.entries[i];
+                let diffs = differences(&e.canonical, canonical, MAX_DIFFS);
+                (
+                    diffs.len(),
+                    e.consumed,
+                    i,
+                    NearMiss {
+                        interaction: e.id.clone(),
+                        consumed: e.consumed,
+                        differences: diffs,
+                    },
+                )
+            })
+            .collect();
+        scored.sort_by_key(|(n, consumed, i, _)| (*n, *consumed, *i));
+        let nearest: Vec<NearMiss> = scored
+            .into_iter()
+            .take(NEAREST)
+            .map(|(.., near)| near)
+            .collect();
+        let mut recorded_tools: Vec<String> = if candidates.is_empty() {
+            self.by_tool.keys().cloned().collect()
+        } else {
+            Vec::new()
+        };
+        recorded_tools.sort();
+        let suggestions = suggestions(tool, &nearest, effect, mode, candidates.is_empty());
+        MissReport {
+            tool: tool.to_string(),
+            request: canonical.clone(),
+            nearest,
+            unused,
+            unused_for_tool,
+            recorded_tools,
+            suggestions,
+        }
+    }
+}
+
+/// The id of an interaction: its `id`, or `#<index>`.
+pub fn interaction_id(interaction: &Interaction, index: usize) -> String {
+    interaction
+        .id
+        .clone()
+        .unwrap_or_else(|| format!("#{index}"))
+}
+
+fn suggestions(
+    tool: &str,
+    nearest: &[NearMiss],
+    effect: Option<Effect>,
+    mode: Mode,
+    tool_unrecorded: bool,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(repeat) = nearest
+        .iter()
+        .find(|n| n.consumed && n.differences.is_empty())
+    {
+        out.push(format!(
+            "the same request was recorded (interaction `{}`) but already used: the agent repeats this call more often than the recording did; if that is a retry loop, bound it with `tools.max_identical_calls`; if it is intended, re-record the fixture",
+            repeat.interaction
+        ));
+    }
+    if let Some(near) = nearest
+        .iter()
+        .find(|n| !n.consumed && !n.differences.is_empty())
+    {
+        let paths: Vec<String> = near
+            .differences
+            .iter()
+            .filter(|d| !d.path.is_empty())
+            .map(|d| format!("\"/calls/*/request{}\"", d.path))
+            .collect();
+        if !paths.is_empty() {
+            out.push(format!(
+                "if these fields change from run to run (ids, timestamps, nonces), mark them volatile in expected.json: \"volatile\": [{}]",
+                paths.join(", ")
+            ));
+        }
+    }
+    if tool_unrecorded {
+        out.push(format!("the recording never called `{tool}`: the agent's behaviour changed, or the fixture predates this tool"));
+    }
+    out.push("if the agent's behaviour changed on purpose, re-record the fixture from a fresh run (`cargo xtask fixture new --from-run RUN_ID`)".to_string());
+    if mode != Mode::Live && effect.is_some_and(|e| !e.is_side_effect()) {
+        out.push(format!("`{tool}` only reads: replay in live mode (TAPEDECK_MODE=live) with a toolbox that provides it to let it run for real"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn cassette(interactions: Value) -> Cassette {
+        serde_json::from_value(json!({"format_version": 1, "interactions": interactions})).unwrap()
+    }
+
+    #[test]
+    fn identical_calls_are_consumed_in_recorded_order() {
+        let c = cassette(json!([
+            {"id": "a", "tool": "search", "effect": "read", "request": {"q": "x"}, "response": 1},
+            {"id": "b", "tool": "search", "effect": "read", "request": {"q": "x"}, "response": 2},
+            {"id": "c", "tool": "search", "effect": "read", "request": {"q": "y"}, "response": 3},
+        ]));
+        let mut m = Matcher::new(&c, vec![]);
+        assert_eq!(m.take("search", &json!({"q": "y"})), Some(2));
+        assert_eq!(m.take("search", &json!({"q": "x"})), Some(0));
+        assert_eq!(m.take("search", &json!({"q": "x"})), Some(1));
+        assert_eq!(m.take("search", &json!({"q": "x"})), None);
+        assert!(m.unused().is_empty());
+    }
+
+    #[test]
+    fn miss_report_names_nearest_and_suggests_volatile_paths() {
+        let c = cassette(json!([
+            {"id": "s1", "tool": "search", "effect": "read", "request": {"q": "x", "ts": 1}, "response": 1},
+            {"id": "s2", "tool": "search", "effect": "read", "request": {"q": "z", "ts": 1, "page": 2}, "response": 1},
+        ]));
+        let m = Matcher::new(&c, vec![]);
+        let report = m.miss_report(
+            "search",
+            &json!({"q": "x", "ts": 2}),
+            Some(Effect::Read),
+            Mode::Cassette,
+        );
+        assert_eq!(report.nearest[0].interaction, "s1");
+        assert_eq!(report.nearest[0].differences[0].path, "/ts");
+        assert_eq!(report.unused, 2);
+        assert!(
+            report.suggestions[0].contains("\"/calls/*/request/ts\""),
+            "{:?}",
+            report.suggestions
+        );
+        assert!(report.suggestions.iter().any(|s| s.contains("live mode")));
+        let text = report.to_string();
+        assert!(
+            text.contains("nearest: interaction `s1`, 1 differing path(s)"),
+            "{text}"
+        );
+        assert!(text.contains("/ts: recorded 1 / called with 2"), "{text}");
+    }
+
+    #[test]
+    fn miss_report_for_unrecorded_tool_lists_recorded_tools() {
+        let c =
+            cassette(json!([{"tool": "search", "effect": "read", "request": {}, "response": 1}]));
+        let m = Matcher::new(&c, vec![]);
+        let report = m.miss_report("charge", &json!({}), None, Mode::Strict);
+        assert_eq!(report.recorded_tools, vec!["search"]);
+        assert!(report.nearest.is_empty());
+        assert!(
+            report
+                .suggestions
+                .iter()
+                .any(|s| s.contains("never called `charge`"))
+        );
+        assert_eq!(m.id(0), "#0");
+    }
+}

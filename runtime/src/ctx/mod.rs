@@ -1,0 +1,384 @@
+//! `Ctx`: the agent's handle to tools, artifacts, evidence, time and randomness.
+//!
+//! The same agent code runs in production (tools run for real) and in replay (tools are
+//! answered from a cassette); only the way a `Ctx` is built differs.
+
+mod call;
+pub mod clock;
+pub mod journal;
+mod replay_backend;
+pub mod values;
+
+use crate::agent::Declared;
+use crate::artifact::{ArtifactError, normalize_path};
+use crate::mode::Mode;
+use crate::observation::{EventRecord, Observation};
+use crate::tool_error::ToolError;
+use crate::toolbox::Toolbox;
+use clock::Clock;
+use journal::Journal;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+use std::collections::HashSet;
+use std::sync::atomic::AtomicUsize;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, SystemTime};
+use uuid::Uuid;
+use values::ValueSource;
+
+pub(crate) use replay_backend::ReplayBackend;
+
+/// The agent's handle. Cheap to clone; clones share the same run.
+#[derive(Clone)]
+pub struct Ctx {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Ctx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ctx")
+            .field("mode", &self.mode())
+            .field("task_id", &self.inner.task_id)
+            .finish_non_exhaustive()
+    }
+}
+
+pub(crate) struct Inner {
+    backend: Backend,
+    clock: Clock,
+    values: Mutex<ValueSource>,
+    journal: Mutex<Journal>,
+    next_call: AtomicUsize,
+    deadline_ms: Option<u64>,
+    allowlist: Option<HashSet<String>>,
+    task_id: Option<String>,
+    state: Option<Map<String, Value>>,
+    started_at: SystemTime,
+}
+
+pub(crate) enum Backend {
+    /// Production: tools run for real.
+    Direct(Toolbox),
+    /// Replay: calls are answered from a cassette.
+    Replay(Mutex<ReplayBackend>),
+}
+
+/// Builds a production `Ctx`: tools run for real, time is real.
+#[derive(Debug, Default)]
+pub struct CtxBuilder {
+    toolbox: Toolbox,
+    timeout: Option<Duration>,
+    allowlist: Option<Vec<String>>,
+    task_id: Option<String>,
+    state: Option<Map<String, Value>>,
+}
+
+impl CtxBuilder {
+    /// The real tools.
+    pub fn toolbox(mut self, toolbox: Toolbox) -> Self {
+        self.toolbox = toolbox;
+        self
+    }
+
+    /// The run's time budget; calls after it fail with [`ToolError::DeadlineExceeded`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The tools the agent may call; others are blocked.
+    pub fn allowlist<I: IntoIterator<Item = S>, S: Into<String>>(mut self, tools: I) -> Self {
+        self.allowlist = Some(tools.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The task id.
+    pub fn task_id(mut self, task_id: impl Into<String>) -> Self {
+        self.task_id = Some(task_id.into());
+        self
+    }
+
+    /// The state snapshot the agent works from (evidence paths `/state/...`).
+    pub fn state(mut self, state: Map<String, Value>) -> Self {
+        self.state = Some(state);
+        self
+    }
+
+    /// Builds the `Ctx`.
+    pub fn build(self) -> Ctx {
+        Ctx::new(Parts {
+            backend: Backend::Direct(self.toolbox),
+            clock: Clock::real(),
+            values: ValueSource::live(),
+            deadline_ms: self.timeout.map(clock::duration_ms),
+            allowlist: self.allowlist,
+            task_id: self.task_id,
+            state: self.state,
+            started_at: SystemTime::now(),
+        })
+    }
+}
+
+pub(crate) struct Parts {
+    pub backend: Backend,
+    pub clock: Clock,
+    pub values: ValueSource,
+    pub deadline_ms: Option<u64>,
+    pub allowlist: Option<Vec<String>>,
+    pub task_id: Option<String>,
+    pub state: Option<Map<String, Value>>,
+    pub started_at: SystemTime,
+}
+
+impl Ctx {
+    /// A builder for a production `Ctx`.
+    pub fn builder() -> CtxBuilder {
+        CtxBuilder::default()
+    }
+
+    pub(crate) fn new(parts: Parts) -> Ctx {
+        Ctx {
+            inner: Arc::new(Inner {
+                backend: parts.backend,
+                clock: parts.clock,
+                values: Mutex::new(parts.values),
+                journal: Mutex::new(Journal::default()),
+                next_call: AtomicUsize::new(0),
+                deadline_ms: parts.deadline_ms,
+                allowlist: parts.allowlist.map(|v| v.into_iter().collect()),
+                task_id: parts.task_id,
+                state: parts.state,
+                started_at: parts.started_at,
+            }),
+        }
+    }
+
+    /// A handle for calling the tool `name`.
+    pub fn tool<'a>(&'a self, name: &'a str) -> ToolHandle<'a> {
+        ToolHandle {
+            ctx: self,
+            name,
+            idempotency_key: None,
+        }
+    }
+
+    /// Calls the tool `name` with JSON-serializable arguments.
+    pub async fn call(&self, name: &str, args: impl Serialize) -> Result<Value, ToolError> {
+        self.tool(name).call(args).await
+    }
+
+    /// Writes an artifact (relative path, no `..`). In replay the content is kept in the
+    /// observation; in production it goes to the run's staging area.
+    pub fn artifact(
+        &self,
+        path: &str,
+        content: impl AsRef<[u8]>,
+    ) -> Result<ArtifactRef, ArtifactError> {
+        let path = normalize_path(path)?;
+        let record = self
+            .journal()
+            .record_artifact(path, content.as_ref().to_vec());
+        Ok(ArtifactRef {
+            path: record.path,
+            sha256: record.sha256,
+            size: record.size,
+        })
+    }
+
+    /// Writes a JSON artifact (pretty-printed, trailing newline).
+    pub fn artifact_json(
+        &self,
+        path: &str,
+        value: &impl Serialize,
+    ) -> Result<ArtifactRef, ArtifactError> {
+        let mut text = serde_json::to_string_pretty(value).map_err(|e| ArtifactError::Io {
+            path: path.to_string(),
+            message: e.to_string(),
+        })?;
+        text.push('\n');
+        self.artifact(path, text)
+    }
+
+    /// Cites evidence: a JSON Pointer into what the run saw, `/state/...` or
+    /// `/calls/<i>/response/...` (see [`ToolHandle::call_indexed`] for a call's index).
+    pub fn evidence(&self, path: impl Into<String>) {
+        self.journal().evidence.push(path.into());
+    }
+
+    /// Emits an event (checkpoint, decision, anything worth seeing in the run's record).
+    pub fn event(&self, kind: impl Into<String>, data: impl Serialize) {
+        let data = serde_json::to_value(data).unwrap_or(Value::Null);
+        let at_ms = self.inner.clock.elapsed_ms();
+        self.journal().events.push(EventRecord {
+            kind: kind.into(),
+            data,
+            at_ms,
+        });
+    }
+
+    /// Declares the run's status (blocked, degraded, ...) with a reason. The last declaration wins.
+    pub fn declare(&self, declared: Declared) {
+        self.journal().declared = Some(declared);
+    }
+
+    /// The current time: the system clock in production, recorded or virtual time in replay.
+    pub fn now(&self) -> SystemTime {
+        let elapsed = Duration::from_millis(self.inner.clock.elapsed_ms());
+        self.values().now(elapsed)
+    }
+
+    /// A new UUID (v7 in production; recorded or seeded in replay).
+    pub fn uuid(&self) -> Uuid {
+        self.values().uuid()
+    }
+
+    /// A random number in `[0, 1)` (recorded or seeded in replay).
+    pub fn random(&self) -> f64 {
+        self.values().random()
+    }
+
+    /// Time since the run started (virtual in replay).
+    pub fn elapsed(&self) -> Duration {
+        Duration::from_millis(self.inner.clock.elapsed_ms())
+    }
+
+    /// The run's deadline as a point in time, if it has one.
+    pub fn deadline(&self) -> Option<SystemTime> {
+        self.inner
+            .deadline_ms
+            .map(|ms| self.inner.started_at + Duration::from_millis(ms))
+    }
+
+    /// Time left before the deadline (zero once it passed), if the run has one.
+    pub fn remaining(&self) -> Option<Duration> {
+        self.inner
+            .deadline_ms
+            .map(|ms| Duration::from_millis(ms.saturating_sub(self.inner.clock.elapsed_ms())))
+    }
+
+    /// Sleeps (virtually in replay: no real waiting, the clock moves).
+    pub async fn sleep(&self, duration: Duration) {
+        self.inner.clock.sleep(duration).await;
+    }
+
+    /// The state snapshot the run works from.
+    pub fn state(&self) -> Option<&Map<String, Value>> {
+        self.inner.state.as_ref()
+    }
+
+    /// The task id.
+    pub fn task_id(&self) -> Option<&str> {
+        self.inner.task_id.as_deref()
+    }
+
+    /// The replay mode, or `None` in production.
+    pub fn mode(&self) -> Option<Mode> {
+        match &self.inner.backend {
+            Backend::Direct(_) => None,
+            Backend::Replay(r) => Some(lock(r).mode),
+        }
+    }
+
+    /// What the run has done so far (without outcome and timing; see the replay runner).
+    pub fn observation(&self) -> Observation {
+        let mut obs = self.journal().to_observation();
+        obs.elapsed_ms = self.inner.clock.elapsed_ms();
+        obs.deadline_ms = self.inner.deadline_ms;
+        obs
+    }
+
+    /// The status the agent declared, if any.
+    pub fn declared(&self) -> Option<Declared> {
+        self.journal().declared.clone()
+    }
+
+    /// Cassette-miss reports of the run so far.
+    pub fn misses(&self) -> Vec<crate::cassette::MissReport> {
+        self.journal().misses.clone()
+    }
+
+    /// The clock/uuid/random values handed out so far (what recording writes to the cassette).
+    pub fn captured_values(&self) -> crate::cassette::CapturedValues {
+        self.values().captured().clone()
+    }
+
+    /// Ids of recorded interactions not used so far (empty in production).
+    pub fn unused_interactions(&self) -> Vec<String> {
+        match &self.inner.backend {
+            Backend::Direct(_) => Vec::new(),
+            Backend::Replay(r) => lock(r).unused(),
+        }
+    }
+
+    pub(crate) fn inner(&self) -> &Inner {
+        &self.inner
+    }
+
+    fn journal(&self) -> MutexGuard<'_, Journal> {
+        lock(&self.inner.journal)
+    }
+
+    fn values(&self) -> MutexGuard<'_, ValueSource> {
+        lock(&self.inner.values)
+    }
+}
+
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A written artifact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ArtifactRef {
+    /// Its normalized path.
+    pub path: String,
+    /// Lower-case hex SHA-256 of its content.
+    pub sha256: String,
+    /// Its size in bytes.
+    pub size: u64,
+}
+
+/// A pending tool call: set an idempotency key, then `call`.
+#[derive(Debug, Clone)]
+pub struct ToolHandle<'a> {
+    ctx: &'a Ctx,
+    name: &'a str,
+    idempotency_key: Option<String>,
+}
+
+impl ToolHandle<'_> {
+    /// Attaches an idempotency key; retries of the same logical call must reuse it.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.idempotency_key = Some(key.into());
+        self
+    }
+
+    /// Calls the tool with JSON-serializable arguments and returns its JSON result.
+    pub async fn call(self, args: impl Serialize) -> Result<Value, ToolError> {
+        self.call_indexed(args).await.map(|(_, v)| v)
+    }
+
+    /// Like [`ToolHandle::call`], and also returns the call's index, for evidence paths
+    /// `/calls/<index>/response/...`.
+    pub async fn call_indexed(self, args: impl Serialize) -> Result<(usize, Value), ToolError> {
+        let request = serde_json::to_value(args).map_err(|e| ToolError::Failed {
+            tool: self.name.to_string(),
+            message: format!("arguments do not serialize to JSON: {e}"),
+        })?;
+        self.ctx
+            .call_tool(self.name, request, self.idempotency_key)
+            .await
+    }
+
+    /// Calls the tool and deserializes its result into `T`; a result that does not fit is
+    /// [`ToolError::InvalidResponse`].
+    pub async fn call_as<T: DeserializeOwned>(self, args: impl Serialize) -> Result<T, ToolError> {
+        let tool = self.name.to_string();
+        let value = self.call(args).await?;
+        serde_json::from_value(value).map_err(|e| ToolError::InvalidResponse {
+            tool,
+            message: e.to_string(),
+        })
+    }
+}

@@ -1,0 +1,198 @@
+//! Replaying a fixture: build a replay `Ctx` over its cassette, call the agent, observe.
+
+use crate::agent::{Agent, AgentReturn};
+use crate::cassette::canonical::request_patterns;
+use crate::cassette::matcher::Matcher;
+use crate::cassette::{CapturedValues, MissReport};
+use crate::ctx::clock::Clock;
+use crate::ctx::values::{ValueSource, seed_from};
+use crate::ctx::{Backend, Ctx, Parts, ReplayBackend};
+use crate::fixture::Fixture;
+use crate::json_pointer::PointerPattern;
+use crate::mode::Mode;
+use crate::observation::{Observation, Outcome};
+use crate::toolbox::Toolbox;
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::{Duration, SystemTime};
+
+/// Where the virtual clock of a cassette without `recorded_at` starts.
+const DEFAULT_EPOCH: &str = "2000-01-01T00:00:00Z";
+
+/// A replay of one fixture.
+///
+/// ```
+/// # use tapedeck::{Ctx, Fixture, Mode, replay::Replay, agent::agent_fn};
+/// # fn demo(fixture: &Fixture) {
+/// async fn agent(ctx: &Ctx, query: String) -> Result<String, tapedeck::ToolError> {
+///     let hits = ctx.call("search", serde_json::json!({ "q": query })).await?;
+///     Ok(hits.to_string())
+/// }
+/// let run = Replay::new(fixture).mode(Mode::Strict).run_blocking(&agent_fn(agent));
+/// println!("{} calls", run.observation.calls.len());
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct Replay<'f> {
+    fixture: &'f Fixture,
+    mode: Mode,
+    toolbox: Option<Toolbox>,
+}
+
+/// The result of a replay.
+#[derive(Debug, Clone)]
+pub struct ReplayRun {
+    /// What the agent did.
+    pub observation: Observation,
+    /// Every cassette miss, with its full report.
+    pub misses: Vec<MissReport>,
+    /// The clock/uuid/random values the agent took.
+    pub captured: CapturedValues,
+    /// The mode the replay ran in.
+    pub mode: Mode,
+}
+
+impl<'f> Replay<'f> {
+    /// A replay of `fixture` in `cassette` mode.
+    pub fn new(fixture: &'f Fixture) -> Replay<'f> {
+        Replay {
+            fixture,
+            mode: Mode::Cassette,
+            toolbox: None,
+        }
+    }
+
+    /// Sets the mode.
+    pub fn mode(mut self, mode: Mode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// The real tools, used for `read`/`model` calls in `live` mode.
+    pub fn toolbox(mut self, toolbox: Toolbox) -> Self {
+        self.toolbox = Some(toolbox);
+        self
+    }
+
+    /// Builds the replay `Ctx` (for driving an agent by hand).
+    pub fn ctx(&self) -> Ctx {
+        let fixture = self.fixture;
+        let volatile: Vec<PointerPattern> = fixture
+            .expected
+            .volatile
+            .iter()
+            .flatten()
+            .filter_map(|p| PointerPattern::parse(p).ok())
+            .collect();
+        let cassette = Arc::new(fixture.cassette.clone());
+        let matcher = Matcher::new(&cassette, request_patterns(&volatile));
+        let base = fixture
+            .cassette
+            .recorded_at
+            .as_deref()
+            .and_then(|t| humantime::parse_rfc3339(t).ok())
+            .unwrap_or_else(default_epoch);
+        Ctx::new(Parts {
+            backend: Backend::Replay(Mutex::new(ReplayBackend::new(
+                self.mode,
+                cassette,
+                matcher,
+                self.toolbox.clone(),
+            ))),
+            clock: Clock::virtual_clock(),
+            values: ValueSource::replay(&fixture.cassette.values, base, seed_from(&fixture.id)),
+            deadline_ms: fixture
+                .input
+                .timeout_seconds
+                .map(|s| s.saturating_mul(1000)),
+            allowlist: fixture.input.tool_allowlist.clone(),
+            task_id: fixture.input.task_id.clone(),
+            state: fixture.input.state.clone(),
+            started_at: base,
+        })
+    }
+
+    /// Replays: calls the agent with the fixture's input and observes what it does. Panics of
+    /// the agent are caught and observed.
+    pub async fn run(self, agent: &dyn Agent) -> ReplayRun {
+        let ctx = self.ctx();
+        let returned = CatchUnwind(AssertUnwindSafe(
+            agent.call(&ctx, self.fixture.input.input.clone()),
+        ))
+        .await;
+        finish(&ctx, returned, self.mode)
+    }
+
+    /// [`Replay::run`] on a fresh current-thread tokio runtime.
+    pub fn run_blocking(self, agent: &dyn Agent) -> ReplayRun {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a current-thread tokio runtime builds");
+        runtime.block_on(self.run(agent))
+    }
+}
+
+fn default_epoch() -> SystemTime {
+    humantime::parse_rfc3339(DEFAULT_EPOCH)
+        .unwrap_or(SystemTime::UNIX_EPOCH + Duration::from_secs(946_684_800))
+}
+
+/// Turns how the agent ended, and what the ctx saw, into a [`ReplayRun`].
+fn finish(ctx: &Ctx, returned: Result<AgentReturn, String>, mode: Mode) -> ReplayRun {
+    let mut observation = ctx.observation();
+    let declared = ctx.declared();
+    observation.outcome = match returned {
+        Err(message) => Outcome::Panicked { message },
+        Ok(AgentReturn::Declared(d)) => Outcome::Declared {
+            verdict: d.verdict,
+            reason: d.reason,
+        },
+        Ok(AgentReturn::Error(message)) => Outcome::Error { message },
+        Ok(AgentReturn::Harness(message)) => Outcome::Harness { message },
+        Ok(AgentReturn::Output(output)) => {
+            observation.output = Some(output);
+            match declared {
+                Some(d) => Outcome::Declared {
+                    verdict: d.verdict,
+                    reason: d.reason,
+                },
+                None => Outcome::Returned,
+            }
+        }
+    };
+    observation.unused_interactions = ctx.unused_interactions();
+    ReplayRun {
+        observation,
+        misses: ctx.misses(),
+        captured: ctx.captured_values(),
+        mode,
+    }
+}
+
+/// Catches a panic while polling the wrapped future; `Err` carries the panic message.
+struct CatchUnwind<F>(AssertUnwindSafe<F>);
+
+impl<F: Future + Unpin> Future for CatchUnwind<F> {
+    type Output = Result<F::Output, String>;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let inner = &mut self.0;
+        match catch_unwind(AssertUnwindSafe(|| Pin::new(&mut inner.0).poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(v)) => Poll::Ready(Ok(v)),
+            Err(payload) => Poll::Ready(Err(panic_message(payload.as_ref()))),
+        }
+    }
+}
+
+/// The message of a panic payload.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic with a non-string payload".to_string())
+}
