@@ -158,3 +158,40 @@ pub fn into_return<O: Serialize, E: fmt::Display + 'static>(result: Result<O, E>
         },
     }
 }
+
+/// Calls a typed agent function with a JSON input (what `#[agent_fixture]` expands to).
+pub fn call_typed<'a, F, I, O, E>(f: &'a F, ctx: &'a Ctx, input: Value) -> AgentFuture<'a>
+where
+    F: AsyncFn(&Ctx, I) -> Result<O, E>,
+    I: DeserializeOwned,
+    O: Serialize,
+    E: fmt::Display + 'static,
+{
+    Box::pin(async move {
+        let input: I = match serde_json::from_value(input) {
+            Ok(i) => i,
+            Err(e) => {
+                return AgentReturn::Harness(format!(
+                    "input.json `input` does not fit the agent's input type: {e}"
+                ));
+            }
+        };
+        into_return(f(ctx, input).await)
+    })
+}
+
+/// Calls a standalone canary check (what `#[canary]` on a check expands to).
+pub fn call_check<'a, F, E>(f: &'a F, ctx: &'a Ctx) -> crate::harness::registry::CheckFuture<'a>
+where
+    F: AsyncFn(&Ctx) -> Result<(), E>,
+    E: fmt::Display,
+{
+    Box::pin(async move { f(ctx).await.map_err(|e| e.to_string()) })
+}
+
+/// An [`ErasedAgent`](crate::harness::registry::ErasedAgent) function pointer as an [`Agent`].
+impl Agent for crate::harness::registry::ErasedAgent {
+    fn call<'a>(&'a self, ctx: &'a Ctx, input: Value) -> AgentFuture<'a> {
+        (self)(ctx, input)
+    }
+}

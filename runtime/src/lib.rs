@@ -14,6 +14,7 @@ pub mod contract;
 pub mod ctx;
 pub mod effect;
 pub mod fixture;
+pub mod harness;
 pub mod json_pointer;
 pub mod mode;
 pub mod observation;
@@ -35,3 +36,12 @@ pub use replay::{Replay, ReplayRun};
 pub use tool_error::ToolError;
 pub use toolbox::{ToolCall, Toolbox};
 pub use verdict::{FailureClass, Verdict};
+
+pub use tapedeck_macros::{agent_fixture, canary, main};
+
+#[doc(hidden)]
+pub mod __private {
+    //! Re-exports for macro expansions; not a public API.
+    pub use inventory;
+    pub use serde_json::Value;
+}
