@@ -1,0 +1,177 @@
+//! The harness entry point: registered suites and checks → libtest-mimic trials.
+
+use super::discover::{fixture_tier, suite_dir, trace_enabled};
+use super::naming::TrialName;
+use super::registry::{CheckRegistration, SuiteRegistration, registered_checks, registered_suites};
+use super::trial::run_fixture;
+use crate::contract::Validators;
+use crate::ctx::Ctx;
+use crate::fixture::suite::list_fixtures;
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// What `tapedeck::main!()` runs: every registered suite and check, with the command-line
+/// arguments of `cargo test` / `cargo nextest run`.
+pub fn main() -> ExitCode {
+    Harness::from_registry().run(&Arguments::from_args())
+}
+
+/// A set of suites and checks to turn into trials. Built from the macro registry by
+/// [`Harness::from_registry`], or by hand (no macros needed).
+#[derive(Clone, Default)]
+pub struct Harness {
+    suites: Vec<SuiteRegistration>,
+    checks: Vec<CheckRegistration>,
+    validators: Arc<Validators>,
+}
+
+impl Harness {
+    /// An empty harness.
+    pub fn new() -> Harness {
+        Harness::default()
+    }
+
+    /// Every suite and check registered through the macros in this binary, and every
+    /// validator registered with [`crate::register_validator!`].
+    pub fn from_registry() -> Harness {
+        Harness { suites: registered_suites(), checks: registered_checks(), validators: Arc::new(Validators::from_registry()) }
+    }
+
+    /// Adds a suite.
+    pub fn suite(mut self, suite: SuiteRegistration) -> Harness {
+        self.suites.push(suite);
+        self
+    }
+
+    /// Adds a standalone check.
+    pub fn check(mut self, check: CheckRegistration) -> Harness {
+        self.checks.push(check);
+        self
+    }
+
+    /// Sets the custom validators contracts may name.
+    pub fn validators(mut self, validators: Validators) -> Harness {
+        self.validators = Arc::new(validators);
+        self
+    }
+
+    /// Runs the trials selected by `args` and returns the process exit code.
+    pub fn run(&self, args: &Arguments) -> ExitCode {
+        libtest_mimic::run(args, self.trials(args)).exit_code()
+    }
+
+    /// The trials for `args`. With `--exact NAME` only that one trial is built, without
+    /// listing any suite folder (the nextest process-per-test fast path).
+    pub fn trials(&self, args: &Arguments) -> Vec<Trial> {
+        if args.exact
+            && let Some(name) = args.filter.as_deref()
+        {
+            return self.exact_trial(name).into_iter().collect();
+        }
+        let mut trials = Vec::new();
+        for (name, suites) in self.suites_by_name() {
+            let suite = suites[0];
+            if suites.len() > 1 {
+                let places: Vec<String> = suites.iter().map(|s| format!("`{}` in {} ({})", s.function, s.file, s.root)).collect();
+                let message = format!("suite name `{name}` is declared more than once: {}; rename one fixture folder", places.join(", "));
+                trials.push(failing(format!("{name}::__duplicate_suite"), message));
+                continue;
+            }
+            trials.extend(self.suite_trials(suite));
+        }
+        for check in &self.checks {
+            trials.push(check_trial(*check));
+        }
+        trials
+    }
+
+    fn suites_by_name(&self) -> BTreeMap<&'static str, Vec<SuiteRegistration>> {
+        let mut by_name: BTreeMap<&'static str, Vec<SuiteRegistration>> = BTreeMap::new();
+        for suite in &self.suites {
+            by_name.entry(suite.name()).or_default().push(*suite);
+        }
+        by_name
+    }
+
+    /// The replay trial and the (ignored) canary trial of every fixture of `suite`.
+    fn suite_trials(&self, suite: SuiteRegistration) -> Vec<Trial> {
+        let dir = suite_dir(&suite);
+        let entries = match list_fixtures(&dir) {
+            Ok(entries) => entries,
+            Err(e) => return vec![failing(format!("{}::__suite_error", suite.name()), format!("suite `{}` of `{}`: {e}", suite.name(), suite.function))],
+        };
+        if trace_enabled() {
+            eprintln!("tapedeck: listed suite `{}` at {} ({} fixtures)", suite.name(), dir.display(), entries.len());
+        }
+        if entries.is_empty() {
+            let message = format!(
+                "suite `{}` of `{}` has no fixture folders in {}; add a folder with an input.json, or remove the attribute",
+                suite.name(),
+                suite.function,
+                dir.display()
+            );
+            return vec![failing(format!("{}::__no_fixtures", suite.name()), message)];
+        }
+        let mut trials = Vec::with_capacity(entries.len() * 2);
+        for entry in entries {
+            let tier = fixture_tier(&entry.dir, suite.tier);
+            let replay = TrialName::Replay { suite: suite.name().to_string(), fixture: entry.id.clone() };
+            let canary = TrialName::Canary { tier, suite: suite.name().to_string(), fixture: entry.id };
+            trials.push(self.fixture_trial(suite, replay, entry.dir.clone()));
+            trials.push(self.fixture_trial(suite, canary, entry.dir).with_ignored_flag(true));
+        }
+        trials
+    }
+
+    fn fixture_trial(&self, suite: SuiteRegistration, name: TrialName, dir: PathBuf) -> Trial {
+        let validators = Arc::clone(&self.validators);
+        let text = name.to_string();
+        Trial::test(text.clone(), move || run_fixture(&suite, &dir, &text, &validators).map_err(Failed::from))
+    }
+
+    /// Resolves one trial name without listing other fixtures.
+    fn exact_trial(&self, name: &str) -> Option<Trial> {
+        if trace_enabled() {
+            eprintln!("tapedeck: exact trial `{name}` (no listing)");
+        }
+        match TrialName::parse(name)? {
+            TrialName::Check { tier, name: check } => {
+                self.checks.iter().find(|c| c.name == check && c.tier == tier).map(|c| check_trial(*c))
+            }
+            TrialName::Replay { suite, fixture } => {
+                let (reg, dir) = self.resolve(&suite, &fixture)?;
+                Some(self.fixture_trial(reg, TrialName::Replay { suite, fixture }, dir))
+            }
+            TrialName::Canary { tier, suite, fixture } => {
+                let (reg, dir) = self.resolve(&suite, &fixture)?;
+                (fixture_tier(&dir, reg.tier) == tier)
+                    .then(|| self.fixture_trial(reg, TrialName::Canary { tier, suite, fixture }, dir).with_ignored_flag(true))
+            }
+        }
+    }
+
+    fn resolve(&self, suite: &str, fixture: &str) -> Option<(SuiteRegistration, PathBuf)> {
+        let reg = *self.suites.iter().find(|s| s.name() == suite)?;
+        let dir = crate::fixture::suite::resolve_fixture(&suite_dir(&reg), fixture).ok()?;
+        Path::new(&dir).is_dir().then_some((reg, dir))
+    }
+}
+
+fn failing(name: String, message: String) -> Trial {
+    Trial::test(name, move || Err(Failed::from(message)))
+}
+
+/// A standalone check runs live, with a production `Ctx` over its tools.
+fn check_trial(check: CheckRegistration) -> Trial {
+    let name = TrialName::Check { tier: check.tier, name: check.name.to_string() }.to_string();
+    Trial::test(name, move || {
+        let toolbox = check.tools.map(|f| f()).unwrap_or_default();
+        let ctx = Ctx::builder().toolbox(toolbox).build();
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| Failed::from(e.to_string()))?;
+        runtime.block_on((check.check)(&ctx)).map_err(|e| Failed::from(format!("check `{}` failed: {e}", check.name)))
+    })
+    .with_ignored_flag(true)
+}

@@ -1,0 +1,177 @@
+//! Named snapshots of the normalized observation, in insta's file format, so that
+//! `cargo insta test` and `cargo insta review` work on fixture snapshots.
+//!
+//! The comparison runs in-process and prints nothing (the harness reports the diff in the
+//! trial's failure), which keeps `--format json` output valid; pending snapshots are written
+//! as `snapshots/<name>.snap.new` exactly as insta writes them. Honoured environment:
+//! `INSTA_UPDATE` (`auto` default, `new`, `always`, `unseen`, `no`, `force`), `INSTA_FORCE_PASS`,
+//! and `CI` (with `auto`, CI never writes pending snapshots).
+
+use crate::json_pointer::PointerPattern;
+use crate::observation::Observation;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// What replaces volatile values in snapshots.
+pub const VOLATILE_PLACEHOLDER: &str = "[volatile]";
+
+/// The observation as a snapshot shows it: volatile paths replaced by a placeholder.
+pub fn normalized_observation(observation: &Observation, volatile: &[PointerPattern]) -> Value {
+    let mut value = serde_json::to_value(observation).unwrap_or(Value::Null);
+    let placeholder = Value::String(VOLATILE_PLACEHOLDER.to_string());
+    for pattern in volatile {
+        pattern.replace_in(&mut value, &placeholder);
+    }
+    value
+}
+
+/// One snapshot assertion.
+#[derive(Debug, Clone)]
+pub struct SnapshotAssertion<'a> {
+    /// The folder holding the snapshot files (`<fixture>/snapshots`).
+    pub dir: &'a Path,
+    /// The snapshot's name (`observation`): the file is `<dir>/<name>.snap`.
+    pub name: &'a str,
+    /// The new content.
+    pub content: &'a str,
+    /// insta metadata: the source (the fixture folder, relative to the workspace).
+    pub source: &'a str,
+    /// insta metadata: the expression (the trial name).
+    pub expression: &'a str,
+}
+
+/// How a snapshot assertion ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SnapshotOutcome {
+    /// The stored snapshot matches.
+    Matched,
+    /// The snapshot was written (new, or accepted by `INSTA_UPDATE=always|force|unseen`).
+    Written(PathBuf),
+    /// A mismatch or a missing snapshot that `INSTA_FORCE_PASS` lets pass.
+    ForcedPass(String),
+    /// A mismatch or a missing snapshot; the message explains it (with a diff) and names the
+    /// pending `.snap.new` file if one was written.
+    Failed(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Update {
+    No,
+    New,
+    Always,
+    Unseen,
+    Force,
+}
+
+fn update_mode() -> Update {
+    match std::env::var("INSTA_UPDATE").as_deref() {
+        Ok("always" | "1") => Update::Always,
+        Ok("new") => Update::New,
+        Ok("unseen") => Update::Unseen,
+        Ok("no" | "0") => Update::No,
+        Ok("force") => Update::Force,
+        _ if is_ci() => Update::No,
+        _ => Update::New,
+    }
+}
+
+fn is_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "0" | "false"))
+}
+
+fn force_pass() -> bool {
+    std::env::var("INSTA_FORCE_PASS").is_ok_and(|v| matches!(v.as_str(), "1" | "true"))
+}
+
+/// Compares `assertion.content` with the stored snapshot and writes pending or accepted files
+/// as the environment asks.
+pub fn assert_snapshot(assertion: &SnapshotAssertion<'_>) -> SnapshotOutcome {
+    let path = assertion.dir.join(format!("{}.snap", assertion.name));
+    let pending = path.with_extension("snap.new");
+    let new_text = normalize(assertion.content);
+    let old_text = read_snapshot(&path);
+    let update = update_mode();
+    if old_text.as_deref() == Some(new_text.as_str()) {
+        let _ = std::fs::remove_file(&pending);
+        if update == Update::Force {
+            return write(&path, assertion, &new_text).map_or_else(SnapshotOutcome::Failed, |_| SnapshotOutcome::Matched);
+        }
+        return SnapshotOutcome::Matched;
+    }
+    let explanation = match &old_text {
+        Some(old) => format!("snapshot `{}` does not match {}:\n{}", assertion.name, path.display(), diff(old, &new_text)),
+        None => format!("snapshot `{}` does not exist yet ({}); its content would be:\n{}", assertion.name, path.display(), indent(&new_text)),
+    };
+    let accept = matches!(update, Update::Always | Update::Force) || (update == Update::Unseen && old_text.is_none());
+    if accept {
+        let _ = std::fs::remove_file(&pending);
+        return match write(&path, assertion, &new_text) {
+            Ok(()) => SnapshotOutcome::Written(path),
+            Err(e) => SnapshotOutcome::Failed(e),
+        };
+    }
+    let mut message = explanation;
+    if update != Update::No {
+        match write(&pending, assertion, &new_text) {
+            Ok(()) => message.push_str(&format!(
+                "\npending snapshot written to {}; review it with `cargo insta review` (or accept with `cargo insta accept`)",
+                pending.display()
+            )),
+            Err(e) => message.push_str(&format!("\n{e}")),
+        }
+    } else {
+        message.push_str("\nno pending snapshot written (CI or INSTA_UPDATE=no); run the tests locally with `cargo insta test --review`");
+    }
+    if force_pass() { SnapshotOutcome::ForcedPass(message) } else { SnapshotOutcome::Failed(message) }
+}
+
+/// insta's text normalization: trailing whitespace trimmed, CRLF as LF.
+fn normalize(content: &str) -> String {
+    content.trim_end().replace("\r\n", "\n")
+}
+
+/// The content of a stored snapshot, parsed by insta.
+fn read_snapshot(path: &Path) -> Option<String> {
+    let snapshot = insta::Snapshot::from_file(path).ok()?;
+    snapshot.as_text().map(|t| normalize(&t.to_string()))
+}
+
+fn write(path: &Path, assertion: &SnapshotAssertion<'_>, content: &str) -> Result<(), String> {
+    let text = format!(
+        "---\nsource: {}\nexpression: {}\n---\n{}\n",
+        yaml_string(assertion.source),
+        yaml_string(assertion.expression),
+        content
+    );
+    let write = || -> std::io::Result<()> {
+        std::fs::create_dir_all(assertion.dir)?;
+        std::fs::write(path, text)
+    };
+    write().map_err(|e| format!("could not write snapshot {}: {e}", path.display()))
+}
+
+/// A YAML scalar that is always valid: a JSON string literal.
+fn yaml_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
+}
+
+fn diff(old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new).unified_diff().context_radius(3).header("stored", "new").to_string()
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("    {l}\n")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn written_snapshots_are_read_back_by_insta() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = SnapshotAssertion { dir: dir.path(), name: "observation", content: "{\n  \"a\": 1\n}\n", source: "fixtures/x: y", expression: "s::x" };
+        write(&dir.path().join("observation.snap"), &a, &normalize(a.content)).unwrap();
+        assert_eq!(read_snapshot(&dir.path().join("observation.snap")).as_deref(), Some("{\n  \"a\": 1\n}"));
+    }
+}
