@@ -17,7 +17,10 @@ pub mod tool_error;
 pub mod verdict;
 
 pub use cassette::{Cassette, Interaction};
-pub use contract::Contract;
+pub use contract::{
+    Contract, Expectation, JudgeInput, Judgement, ValidatorCall, ValidatorFailure, Validators,
+    Violation, judge,
+};
 pub use effect::Effect;
 pub use fixture::Fixture;
 pub use observation::Observation;
