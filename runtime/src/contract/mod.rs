@@ -19,3 +19,6 @@ pub use expectation::Expectation;
 pub use judgement::{Judgement, Violation};
 pub use model::*;
 pub use validators::{ValidatorCall, ValidatorFailure, ValidatorFn, Validators};
+
+#[cfg(test)]
+mod tests;

@@ -28,6 +28,8 @@ pub(crate) struct View<'a> {
     pub output: Cow<'a, Value>,
     /// Each call's request, volatile paths removed.
     pub requests: Vec<Cow<'a, Value>>,
+    /// The parsed volatile patterns.
+    volatile: Vec<PointerPattern>,
 }
 
 impl<'a> View<'a> {
@@ -47,10 +49,14 @@ impl<'a> View<'a> {
                 .iter()
                 .map(|c| Cow::Borrowed(&c.request))
                 .collect(),
+            volatile: Vec::with_capacity(volatile.len()),
         };
         for (i, text) in volatile.iter().enumerate() {
             match PointerPattern::parse(text) {
-                Ok(pattern) => view.apply(&pattern),
+                Ok(pattern) => {
+                    view.apply(&pattern);
+                    view.volatile.push(pattern);
+                }
                 Err(err) => out.push(Violation::new(
                     format!("volatile[{i}]"),
                     reason::INVALID_CONTRACT,
@@ -60,6 +66,17 @@ impl<'a> View<'a> {
             }
         }
         view
+    }
+
+    /// `value` (an expected value in the coordinates under `prefix`, such as `["output"]` or
+    /// `["calls", "3", "request"]`) with the volatile paths under `prefix` removed, so that a
+    /// volatile path is ignored on both sides of a comparison. Borrowed when nothing applies.
+    pub fn strip<'v>(&self, prefix: &[&str], value: &'v Value) -> Cow<'v, Value> {
+        let mut out = Cow::Borrowed(value);
+        for rest in self.volatile.iter().filter_map(|p| p.strip_prefix(prefix)) {
+            rest.remove_from(out.to_mut());
+        }
+        out
     }
 
     fn apply(&mut self, pattern: &PointerPattern) {

@@ -36,6 +36,8 @@ pub(crate) fn check(rule: &OutputRule, view: &View<'_>, out: &mut Vec<Violation>
     }
     let output: &Value = &view.output;
     if let Some(partial) = &rule.partial {
+        let partial = view.strip(&["output"], partial);
+        let partial: &Value = &partial;
         if !is_partial_match(partial, output) {
             let paths: Vec<String> = differences(partial, output, 20)
                 .into_iter()

@@ -208,28 +208,27 @@ fn args(clause: &str, rule: &ArgsRule, view: &View<'_>, out: &mut Vec<Violation>
         );
         return;
     }
-    let mismatches: Vec<(usize, Value)> = calls
-        .iter()
-        .filter_map(|&i| {
-            let request = view.requests.get(i)?;
-            let actual: Cow<'_, Value> = if ignore.is_empty() {
-                Cow::Borrowed(request)
-            } else {
-                Cow::Owned(strip(request))
-            };
-            let ok = match mode {
-                ArgsMode::Partial => is_partial_match(&expected, &actual),
-                ArgsMode::Exact => {
-                    is_partial_match(&expected, &actual) && is_partial_match(&actual, &expected)
-                }
-            };
-            (!ok).then(|| (i, actual.into_owned()))
-        })
-        .collect();
-    if let Some((first, actual)) = mismatches.first() {
-        let indices: Vec<usize> = mismatches.iter().map(|m| m.0).collect();
+    let compare = |i: usize| {
+        let expected = view.strip(&["calls", &i.to_string(), "request"], &expected);
+        let request: &Value = &view.requests[i];
+        let actual: Cow<'_, Value> = if ignore.is_empty() {
+            Cow::Borrowed(request)
+        } else {
+            Cow::Owned(strip(request))
+        };
+        let ok = match mode {
+            ArgsMode::Partial => is_partial_match(&expected, &actual),
+            ArgsMode::Exact => {
+                is_partial_match(&expected, &actual) && is_partial_match(&actual, &expected)
+            }
+        };
+        (ok, expected, actual)
+    };
+    let mismatches: Vec<usize> = calls.iter().copied().filter(|&i| !compare(i).0).collect();
+    if let Some(&first) = mismatches.first() {
+        let (_, expected, actual) = compare(first);
         let message = format!(
-            "{} of {} call(s) of {:?} do not match the expected arguments ({} mode): calls {indices:?}; diff of call #{first}",
+            "{} of {} call(s) of {:?} do not match the expected arguments ({} mode): calls {mismatches:?}; diff of call #{first}",
             mismatches.len(),
             calls.len(),
             rule.tool,
@@ -246,7 +245,7 @@ fn args(clause: &str, rule: &ArgsRule, view: &View<'_>, out: &mut Vec<Violation>
                 FailureClass::SilentDrift,
                 message,
             )
-            .with_values_and_diff(expected.into_owned(), actual.clone()),
+            .with_values_and_diff(expected.into_owned(), actual.into_owned()),
         );
     }
 }
