@@ -122,9 +122,7 @@ impl Judgement {
 
     /// Whether a reason code is present.
     pub fn has_reason(&self, reason: &str) -> bool {
-        self.reasons
-            .binary_search_by(|r| r.as_str().cmp(reason))
-            .is_ok()
+        self.reasons.iter().any(|r| r == reason)
     }
 }
 

@@ -132,7 +132,8 @@ fn unconfirmed(verdict: UnconfirmedVerdict, obs: &Observation, out: &mut Vec<Vio
         UnconfirmedVerdict::Inconclusive => Verdict::Inconclusive,
     };
     for group in groups(obs.ledger.iter()) {
-        let unsure = group.iter().position(|e| {
+        // The last unsure entry decides: an answer after it confirms the effect.
+        let unsure = group.iter().rposition(|e| {
             matches!(
                 e.outcome,
                 LedgerOutcome::Unknown | LedgerOutcome::AppliedUnconfirmed

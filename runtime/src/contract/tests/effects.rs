@@ -141,3 +141,25 @@ fn unconfirmed_side_effects_take_the_configured_verdict() {
     let j = judge_json(json!({"effects": {"unconfirmed": "failed"}}), other_key);
     assert_eq!(j.reasons, ["side_effect_unconfirmed"]);
 }
+
+#[test]
+fn an_unsure_retry_after_a_confirmation_is_unconfirmed_again() {
+    let c = json!({"effects": {"unconfirmed": "failed"}});
+    let o = charge(charge(charge(obs()).key("k").ledger(LedgerOutcome::Unknown)).key("k"))
+        .key("k")
+        .error("connection_reset")
+        .ledger(LedgerOutcome::Unknown);
+    let j = judge_json(c, o);
+    assert_judged(
+        &j,
+        Verdict::Failed,
+        &["side_effect_unconfirmed"],
+        FailureClass::Dependency,
+    );
+    assert!(
+        only(&j, "effects.unconfirmed")
+            .message
+            .contains("#2 charge (key k)"),
+        "{j}"
+    );
+}

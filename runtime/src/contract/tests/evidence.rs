@@ -100,3 +100,37 @@ fn state_evidence_without_a_state_does_not_resolve() {
         "{j}"
     );
 }
+
+#[test]
+fn resolution_agrees_with_the_evidence_document() {
+    use crate::contract::clauses::evidence::unresolved;
+    use crate::json_pointer::Pointer;
+    let o = obs()
+        .read("search")
+        .response(json!({"hits": [1, {"a/b": 2}]}))
+        .read("empty")
+        .build();
+    let state = state();
+    let state = state.as_object().unwrap();
+    let doc = o.evidence_document(Some(state));
+    for path in [
+        "/state/orders",
+        "/state/orders/0/id",
+        "/state/orders/1",
+        "/state/orders/00",
+        "/calls/0/response",
+        "/calls/0/response/hits/1/a~1b",
+        "/calls/0/response/hits/2",
+        "/calls/1/response",
+        "/calls/1/response/x",
+        "/calls/2/response",
+        "/calls/0/request",
+    ] {
+        let resolves = Pointer::parse(path).unwrap().resolve(&doc).is_some();
+        assert_eq!(
+            unresolved(path, &o, Some(state)).is_none(),
+            resolves,
+            "{path}"
+        );
+    }
+}
