@@ -3,6 +3,7 @@
 //! Each `check` appends one [`super::Violation`] per broken rule; none returns early, so a
 //! report lists everything that is wrong.
 
+pub(crate) mod args;
 pub(crate) mod artifacts;
 pub(crate) mod budget;
 pub(crate) mod cassette;

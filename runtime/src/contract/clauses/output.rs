@@ -2,7 +2,8 @@
 //!
 //! A run without output is judged as `null`. `non_empty` and `schema` read the raw output
 //! (volatile values keep their shape); `partial`, `contains` and `regex` read the output with
-//! volatile paths removed.
+//! volatile paths removed (from the expected `partial` too). `contains` and `regex` read a string
+//! output as itself, `null` as empty text and anything else as compact JSON.
 
 use super::{is_empty_value, text_of};
 use crate::contract::judgement::Violation;

@@ -1,14 +1,13 @@
 //! `tools`: `required`, `forbidden`, `allowed`, `sequence`, `before`, `args`, `max_calls`,
-//! `max_identical_calls`. Requests are compared with volatile paths removed.
+//! `max_identical_calls` (`args` lives in [`super::args`]). Requests are compared with volatile
+//! paths removed.
 
 use super::join;
 use crate::contract::judgement::Violation;
-use crate::contract::model::{ArgsMode, ArgsRule, ToolsRule};
+use crate::contract::model::ToolsRule;
 use crate::contract::view::View;
-use crate::json_pointer::{PointerPattern, is_partial_match};
 use crate::verdict::{FailureClass, reason};
 use serde_json::{Value, json};
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Checks the tool rules.
@@ -26,7 +25,7 @@ pub(crate) fn check(rule: &ToolsRule, view: &View<'_>, out: &mut Vec<Violation>)
     }
     before(rule, &names, out);
     for (i, args_rule) in rule.args.iter().enumerate() {
-        args(&format!("tools.args[{i}]"), args_rule, view, out);
+        super::args::check(&format!("tools.args[{i}]"), args_rule, view, out);
     }
     if let Some(max) = rule.max_calls {
         if names.len() as u64 > max {
@@ -154,99 +153,6 @@ fn before(rule: &ToolsRule, names: &[&str], out: &mut Vec<Violation>) {
                 .with_values(json!([a, b]), json!(names)),
             );
         }
-    }
-}
-
-fn args(clause: &str, rule: &ArgsRule, view: &View<'_>, out: &mut Vec<Violation>) {
-    let mut ignore = Vec::with_capacity(rule.ignore.len());
-    for text in &rule.ignore {
-        match PointerPattern::parse(text) {
-            Ok(p) => ignore.push(p),
-            Err(err) => {
-                let message = format!("ignore path {text:?} is not a JSON Pointer: {err}");
-                out.push(Violation::new(
-                    clause,
-                    reason::INVALID_CONTRACT,
-                    FailureClass::Harness,
-                    message,
-                ));
-                return;
-            }
-        }
-    }
-    let strip = |value: &Value| -> Value {
-        let mut value = value.clone();
-        ignore.iter().for_each(|p| p.remove_from(&mut value));
-        value
-    };
-    let expected: Cow<'_, Value> = if ignore.is_empty() {
-        Cow::Borrowed(&rule.value)
-    } else {
-        Cow::Owned(strip(&rule.value))
-    };
-    let mode = rule.mode.unwrap_or_default();
-    let calls: Vec<usize> = view
-        .observation
-        .calls
-        .iter()
-        .filter(|c| c.tool == rule.tool)
-        .map(|c| c.index)
-        .collect();
-    if calls.is_empty() {
-        let message = format!(
-            "{:?} was never called, so its arguments cannot match",
-            rule.tool
-        );
-        out.push(
-            Violation::new(
-                clause,
-                reason::TOOL_ARGS_MISMATCH,
-                FailureClass::SilentDrift,
-                message,
-            )
-            .with_values(rule.value.clone(), Value::Null),
-        );
-        return;
-    }
-    let compare = |i: usize| {
-        let expected = view.strip(&["calls", &i.to_string(), "request"], &expected);
-        let request: &Value = &view.requests[i];
-        let actual: Cow<'_, Value> = if ignore.is_empty() {
-            Cow::Borrowed(request)
-        } else {
-            Cow::Owned(strip(request))
-        };
-        let ok = match mode {
-            ArgsMode::Partial => is_partial_match(&expected, &actual),
-            ArgsMode::Exact => {
-                is_partial_match(&expected, &actual) && is_partial_match(&actual, &expected)
-            }
-        };
-        (ok, expected, actual)
-    };
-    let mismatches: Vec<usize> = calls.iter().copied().filter(|&i| !compare(i).0).collect();
-    if let Some(&first) = mismatches.first() {
-        let (_, expected, actual) = compare(first);
-        let message = format!(
-            "{} of {} call(s) of {:?} do not match the expected arguments ({} mode): calls {mismatches:?}; diff of call #{first}",
-            mismatches.len(),
-            calls.len(),
-            rule.tool,
-            if mode == ArgsMode::Exact {
-                "exact"
-            } else {
-                "partial"
-            },
-        );
-        out.push(
-            Violation::new(
-                clause,
-                reason::TOOL_ARGS_MISMATCH,
-                FailureClass::SilentDrift,
-                message,
-            )
-            .with_values_and_diff(expected.into_owned(), actual.into_owned()),
-        );
     }
 }
 
