@@ -26,7 +26,10 @@ pub mod verdict;
 
 pub use agent::{Agent, Declared, agent_fn};
 pub use cassette::{Cassette, Interaction};
-pub use contract::Contract;
+pub use contract::{
+    Contract, Expectation, JudgeInput, Judgement, ValidatorCall, ValidatorFailure, Validators,
+    Violation, judge,
+};
 pub use ctx::{ArtifactRef, Ctx, ToolHandle};
 pub use effect::Effect;
 pub use fixture::Fixture;

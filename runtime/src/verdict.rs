@@ -109,6 +109,10 @@ pub mod reason {
     pub const AGENT_PANICKED: &str = "agent_panicked";
     /// The agent returned an error.
     pub const AGENT_ERROR: &str = "agent_error";
+    /// The harness failed around the agent (input not deserialized, output not serialized).
+    pub const HARNESS_ERROR: &str = "harness_error";
+    /// The contract itself is invalid (bad JSON Schema, regex, glob or volatile pointer).
+    pub const INVALID_CONTRACT: &str = "invalid_contract";
     /// The agent declared a status other than success (see the declared reason).
     pub const DECLARED_STATUS: &str = "declared_status";
     /// A call matched no recorded interaction.
