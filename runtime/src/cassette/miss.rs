@@ -101,7 +101,11 @@ impl fmt::Display for MissReport {
 fn compact(v: &Value) -> String {
     let text = v.to_string();
     if text.len() > 400 {
-        format!("{}…", &text[..text.floor_char_boundary(400)])
+        let mut end = 400;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        format!("{}…", &text[..end])
     } else {
         text
     }
