@@ -95,9 +95,14 @@ pub struct Interaction {
     /// The tool's effect class.
     pub effect: Effect,
     /// The tool's JSON arguments (normalized and redacted).
+    #[serde(deserialize_with = "crate::fixture::strict::value")]
     pub request: Value,
     /// The tool's JSON result. Required unless `error` or `fault` stands instead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::fixture::strict::option_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub response: Option<Value>,
     /// A real failure that was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -95,10 +95,18 @@ pub struct OutputRule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub non_empty: Option<bool>,
     /// A JSON Schema the output must satisfy (reason `schema_mismatch`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::fixture::strict::option_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub schema: Option<Value>,
     /// A recursive subset the output must contain (reason `output_mismatch`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::fixture::strict::option_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partial: Option<Value>,
     /// Text the output must contain: the string itself, or the compact JSON of other values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -133,7 +141,11 @@ pub struct RequiredArtifact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub non_empty: Option<bool>,
     /// A JSON Schema the artifact, parsed as JSON, must satisfy (reason `schema_mismatch`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::fixture::strict::option_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub schema: Option<Value>,
     /// Text the artifact must contain (reason `artifact_mismatch`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -245,6 +257,7 @@ pub struct ArgsRule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<ArgsMode>,
     /// The expected request.
+    #[serde(deserialize_with = "crate::fixture::strict::value")]
     pub value: Value,
     /// JSON Pointers into the request (`*` wildcards) to ignore.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -270,7 +283,11 @@ pub struct EffectsRule {
     pub forbidden: Vec<Effect>,
     /// At most this many applied side effects per class; calls sharing an idempotency key count
     /// once (reason `duplicate_side_effect`).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "crate::fixture::strict::unique_map",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub max_applied: BTreeMap<Effect, u64>,
     /// Effect classes whose calls must carry an idempotency key (reason `missing_idempotency_key`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -325,6 +342,10 @@ pub struct ValidatorRef {
     /// The registered name.
     pub name: String,
     /// Arguments passed to the validator.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::fixture::strict::option_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub args: Option<Value>,
 }

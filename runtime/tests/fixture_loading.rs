@@ -1,0 +1,576 @@
+//! Loading, listing and writing real fixture folders: valid ones, and malformed ones whose
+//! errors must name the file, the JSON Pointer, the line and a useful hint.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use tapedeck::fixture::{
+    FixtureError, FixtureErrors, LoadOptions, SuiteError, list_fixtures, resolve_fixture,
+    to_canonical_json,
+};
+use tapedeck::{Cassette, Contract, Fixture};
+
+fn dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/loading")
+        .join(name)
+}
+
+fn errors(name: &str) -> Vec<FixtureError> {
+    errors_in(&dir(name))
+}
+
+fn errors_in(path: &Path) -> Vec<FixtureError> {
+    match Fixture::load(path) {
+        Ok(_) => panic!("{} should not load", path.display()),
+        Err(e) => {
+            assert!(!e.is_empty());
+            e.0
+        }
+    }
+}
+
+fn file_name(e: &FixtureError) -> &str {
+    e.file.file_name().unwrap().to_str().unwrap()
+}
+
+/// The error with this file name and pointer (exactly one).
+fn find<'a>(errors: &'a [FixtureError], file: &str, pointer: &str) -> &'a FixtureError {
+    let found: Vec<_> = errors
+        .iter()
+        .filter(|e| file_name(e) == file && e.pointer.as_deref() == Some(pointer))
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "{file} {pointer} in {}",
+        FixtureErrors(errors.to_vec())
+    );
+    found[0]
+}
+
+fn write(path: &Path, contents: impl AsRef<[u8]>) {
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, contents).unwrap();
+}
+
+#[test]
+fn minimal_fixture_needs_only_input_json() {
+    let fixture = Fixture::load(&dir("valid/minimal")).unwrap();
+    assert_eq!(fixture.id, "minimal");
+    assert_eq!(
+        fixture.input.input["question"],
+        "Why was I charged a late fee?"
+    );
+    assert_eq!(fixture.cassette, Cassette::empty());
+    assert_eq!(fixture.expected, Contract::default());
+    assert_eq!(fixture.notes, Default::default());
+}
+
+#[test]
+fn full_fixture_loads_every_file_and_ignores_extra_files() {
+    let fixture = Fixture::load(&dir("valid/full")).unwrap();
+    assert_eq!(fixture.id, "full");
+    assert_eq!(fixture.cassette.interactions.len(), 6);
+    assert_eq!(fixture.cassette.values.random, [0.25, 0.0, 0.999]);
+    assert_eq!(fixture.input.timeout_seconds, Some(120));
+    assert_eq!(
+        fixture.expected.tools.as_ref().unwrap().required[0].max,
+        Some(2)
+    );
+    assert_eq!(fixture.notes.owner.as_deref(), Some("payments-oncall"));
+}
+
+#[test]
+fn load_then_save_is_byte_identical() {
+    for name in ["valid/minimal", "valid/full", "valid/numbers_unicode"] {
+        let source = dir(name);
+        let fixture = Fixture::load(&source).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("copy");
+        fixture.save(&out).unwrap();
+        for file in [
+            "input.json",
+            "expected.json",
+            "tool_cassettes.json",
+            "notes.json",
+        ] {
+            let original = fs::read(source.join(file)).ok();
+            let written = fs::read(out.join(file)).ok();
+            assert_eq!(
+                original.as_deref().map(String::from_utf8_lossy),
+                written.as_deref().map(String::from_utf8_lossy),
+                "{name}/{file}"
+            );
+        }
+        let mut names: Vec<_> = fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert!(
+            names.iter().all(|n| !n.starts_with('.')),
+            "temp files left: {names:?}"
+        );
+        // The saved copy loads back to the same fixture.
+        let mut again = Fixture::load(&out).unwrap();
+        again.id = fixture.id.clone();
+        again.dir = fixture.dir.clone();
+        assert_eq!(again, fixture, "{name}");
+    }
+}
+
+#[test]
+fn save_keeps_absent_defaults_absent_and_rewrites_existing_files() {
+    let out = tempfile::tempdir().unwrap();
+    let root = out.path().join("case");
+    let fixture = Fixture::load(&dir("valid/minimal")).unwrap();
+    fixture.save(&root).unwrap();
+    assert!(root.join("input.json").exists());
+    assert!(!root.join("expected.json").exists());
+    assert!(!root.join("tool_cassettes.json").exists());
+    assert!(!root.join("notes.json").exists());
+    write(&root.join("expected.json"), "{ }");
+    let loaded = Fixture::load(&root).unwrap();
+    loaded.save(&root).unwrap();
+    assert_eq!(
+        fs::read_to_string(root.join("expected.json")).unwrap(),
+        "{}\n"
+    );
+}
+
+#[test]
+fn canonical_json_sorts_keys_indents_two_spaces_and_ends_with_newline() {
+    #[derive(serde::Serialize)]
+    struct Unsorted {
+        zeta: u8,
+        alpha: Vec<f64>,
+        mid: serde_json::Value,
+    }
+    let text = to_canonical_json(&Unsorted {
+        zeta: 1,
+        alpha: vec![0.25],
+        mid: serde_json::json!({"b": {}, "a": "ü"}),
+    });
+    assert_eq!(
+        text,
+        "{\n  \"alpha\": [\n    0.25\n  ],\n  \"mid\": {\n    \"a\": \"ü\",\n    \"b\": {}\n  },\n  \"zeta\": 1\n}\n"
+    );
+}
+
+#[test]
+fn bad_json_reports_the_syntax_error_position() {
+    let errs = errors("bad_json");
+    assert_eq!(errs.len(), 1);
+    let e = &errs[0];
+    assert_eq!(file_name(e), "input.json");
+    assert_eq!((e.line, e.column), (Some(2), Some(20)));
+    assert!(e.message.contains("trailing comma"), "{e}");
+}
+
+#[test]
+fn trailing_garbage_after_the_object_is_an_error() {
+    let errs = errors("trailing_garbage");
+    assert_eq!(errs.len(), 1);
+    assert_eq!(errs[0].line, Some(4));
+    assert!(errs[0].message.contains("trailing characters"));
+    assert!(
+        errs[0]
+            .hint
+            .as_deref()
+            .unwrap()
+            .contains("exactly one JSON object")
+    );
+}
+
+#[test]
+fn wrong_types_name_pointer_expected_and_found() {
+    let errs = errors("wrong_types");
+    assert_eq!(errs.len(), 2, "{}", FixtureErrors(errs.clone()));
+    let e = find(&errs, "tool_cassettes.json", "/format_version");
+    assert_eq!(e.message, "expected integer, found string");
+    assert_eq!(e.line, Some(2));
+    let e = find(&errs, "tool_cassettes.json", "/interactions/0/duration_ms");
+    assert_eq!(e.message, "expected integer, found string");
+    assert_eq!(e.line, Some(9));
+}
+
+#[test]
+fn unknown_keys_get_did_you_mean_hints() {
+    let errs = errors("unknown_keys");
+    assert_eq!(errs.len(), 2);
+    let e = find(&errs, "tool_cassettes.json", "/interactions/0/tol");
+    assert_eq!((e.line, e.column), (Some(5), Some(7)));
+    assert_eq!(e.hint.as_deref(), Some("did you mean \"tool\"?"));
+    assert!(e.to_string().ends_with(
+        "tool_cassettes.json:5:7: /interactions/0/tol: unknown key \"tol\" (did you mean \"tool\"?)"
+    ));
+    let e = find(&errs, "tool_cassettes.json", "/interactions/0/respones");
+    assert_eq!(e.hint.as_deref(), Some("did you mean \"response\"?"));
+    assert_eq!(e.line, Some(9));
+}
+
+#[test]
+fn missing_required_keys_say_which_and_what_for() {
+    let errs = errors("missing_required");
+    assert_eq!(errs.len(), 2);
+    let e = find(&errs, "input.json", "");
+    assert_eq!(e.message, "missing required key \"input\"");
+    assert!(e.hint.as_deref().unwrap().contains("agent's input"));
+    let e = find(&errs, "tool_cassettes.json", "/interactions/0");
+    assert_eq!(e.message, "missing required key \"effect\"");
+    assert!(e.hint.as_deref().unwrap().contains("effect class"));
+    assert_eq!(e.line, Some(4));
+}
+
+#[test]
+fn duplicate_keys_are_errors_at_top_level_and_inside_free_form_values() {
+    let errs = errors("duplicate_keys");
+    assert_eq!(errs.len(), 3, "{}", FixtureErrors(errs.clone()));
+    let e = find(&errs, "input.json", "/input");
+    assert_eq!(e.message, "duplicate key \"input\"");
+    assert_eq!((e.line, e.column), (Some(4), Some(3)));
+    let e = find(
+        &errs,
+        "tool_cassettes.json",
+        "/interactions/0/request/query",
+    );
+    assert_eq!(e.message, "duplicate key \"query\"");
+    assert_eq!(e.line, Some(10));
+    let e = find(
+        &errs,
+        "tool_cassettes.json",
+        "/interactions/0/request/filters/lang",
+    );
+    assert_eq!(e.line, Some(9));
+}
+
+#[test]
+fn duplicate_keys_in_typed_maps_are_errors_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("dup_map");
+    write(&root.join("input.json"), r#"{"input": 1}"#);
+    write(
+        &root.join("expected.json"),
+        "{\"effects\": {\"max_applied\": {\"money\": 1,\n \"money\": 2}}}",
+    );
+    let errs = errors_in(&root);
+    let e = find(&errs, "expected.json", "/effects/max_applied/money");
+    assert_eq!(e.line, Some(2));
+}
+
+#[test]
+fn empty_file_says_what_it_must_contain() {
+    let errs = errors("empty_file");
+    assert_eq!(errs.len(), 1);
+    assert!(
+        errs[0]
+            .message
+            .starts_with("file is empty; a fixture JSON file must contain an object")
+    );
+    assert_eq!(file_name(&errs[0]), "input.json");
+}
+
+#[test]
+fn non_utf8_bytes_are_reported_with_their_offset() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("latin1");
+    write(
+        &root.join("input.json"),
+        b"{\n  \"input\": \"caf\xE9\"\n}\n",
+    );
+    let errs = errors_in(&root);
+    assert_eq!(errs.len(), 1);
+    assert!(
+        errs[0].message.contains("not valid UTF-8") && errs[0].message.contains("offset 17"),
+        "{}",
+        errs[0]
+    );
+    assert_eq!((errs[0].line, errs[0].column), (Some(2), Some(16)));
+}
+
+#[test]
+fn a_document_that_is_not_an_object_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("array");
+    write(&root.join("input.json"), "[1, 2]");
+    let errs = errors_in(&root);
+    assert_eq!(errs.len(), 1);
+    assert_eq!(errs[0].message, "expected an object, found array");
+}
+
+#[test]
+fn out_of_range_numbers_fall_back_to_serde_with_a_pointer() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("big_version");
+    write(&root.join("input.json"), r#"{"input": 1}"#);
+    write(
+        &root.join("tool_cassettes.json"),
+        "{\n  \"format_version\": 5000000000,\n  \"interactions\": []\n}",
+    );
+    let errs = errors_in(&root);
+    assert_eq!(errs.len(), 1, "{}", FixtureErrors(errs.clone()));
+    assert_eq!(errs[0].pointer.as_deref(), Some("/format_version"));
+    assert_eq!(errs[0].line, Some(2));
+    assert!(errs[0].message.contains("5000000000"), "{}", errs[0]);
+}
+
+#[test]
+fn bad_fixture_ids_are_errors_with_a_suggestion() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("Late Fee!");
+    write(&root.join("input.json"), r#"{"input": 1}"#);
+    let errs = errors_in(&root);
+    assert_eq!(errs.len(), 1);
+    assert!(errs[0].message.contains("invalid fixture id \"Late Fee!\""));
+    assert!(errs[0].message.contains("try \"late_fee\""), "{}", errs[0]);
+}
+
+#[test]
+fn missing_input_json_says_so() {
+    let errs = errors("missing_input");
+    assert_eq!(errs.len(), 1);
+    assert_eq!(file_name(&errs[0]), "input.json");
+    assert!(errs[0].message.contains("missing input.json"));
+    assert!(errs[0].hint.as_deref().unwrap().contains("\"input\""));
+}
+
+#[test]
+fn unknown_effect_and_fault_kind_list_the_variants() {
+    let errs = errors("unknown_enum");
+    assert_eq!(errs.len(), 2);
+    let e = find(&errs, "tool_cassettes.json", "/interactions/0/effect");
+    assert!(e.to_string().ends_with(
+        "tool_cassettes.json:4:34: /interactions/0/effect: unknown variant \"monye\"; expected one of read, model, write, network, browser, account, money (did you mean \"money\"?)"
+    ), "{e}");
+    let e = find(&errs, "tool_cassettes.json", "/interactions/1/fault/kind");
+    assert!(
+        e.message
+            .starts_with("unknown variant \"slo\"; expected one of timeout,")
+    );
+    assert_eq!(e.hint.as_deref(), Some("did you mean \"slow\"?"));
+    assert_eq!(e.line, Some(5));
+}
+
+#[test]
+fn invalid_contract_regex_schema_glob_pointer_and_bounds() {
+    let errs = errors("bad_contract");
+    assert_eq!(errs.len(), 8, "{}", FixtureErrors(errs.clone()));
+    let e = find(&errs, "expected.json", "/output/regex");
+    assert!(e.message.starts_with("invalid regular expression"));
+    assert_eq!(e.line, Some(3));
+    let e = find(&errs, "expected.json", "/output/schema/type");
+    assert!(e.message.starts_with("not a valid JSON Schema"));
+    assert_eq!(e.line, Some(4));
+    find(
+        &errs,
+        "expected.json",
+        "/artifacts/required/0/schema/minimum",
+    );
+    find(&errs, "expected.json", "/artifacts/required/0/path");
+    let e = find(&errs, "expected.json", "/artifacts/forbidden_paths/0");
+    assert!(e.message.starts_with("invalid glob"));
+    let e = find(&errs, "expected.json", "/tools/required/0");
+    assert_eq!(e.message, "min 3 is greater than max 1");
+    find(&errs, "expected.json", "/tools/args/0/ignore/0");
+    let e = find(&errs, "expected.json", "/volatile/1");
+    assert_eq!(e.line, Some(14));
+}
+
+#[test]
+fn cassette_semantics_are_checked() {
+    let errs = errors("bad_cassette_semantics");
+    assert_eq!(errs.len(), 10, "{}", FixtureErrors(errs.clone()));
+    let e = find(&errs, "tool_cassettes.json", "/format_version");
+    assert!(e.hint.as_deref().unwrap().contains("format version 1"));
+    find(&errs, "tool_cassettes.json", "/values/now/1");
+    find(&errs, "tool_cassettes.json", "/values/random/1");
+    find(&errs, "tool_cassettes.json", "/values/random/2");
+    let e = find(&errs, "tool_cassettes.json", "/interactions/0");
+    assert!(e.message.contains("needs a \"response\" or an \"error\""));
+    let e = find(&errs, "tool_cassettes.json", "/interactions/1");
+    assert!(e.message.contains("both"));
+    let e = find(&errs, "tool_cassettes.json", "/interactions/1/id");
+    assert!(e.message.contains("duplicate interaction id \"a\""));
+    assert_eq!(e.line, Some(6));
+    find(&errs, "tool_cassettes.json", "/interactions/2");
+    let e = find(&errs, "tool_cassettes.json", "/interactions/2/fault");
+    assert!(e.message.contains("delay_ms"));
+    find(
+        &errs,
+        "tool_cassettes.json",
+        "/interactions/3/fault/retry_after_ms",
+    );
+}
+
+#[test]
+fn errors_of_all_files_are_reported_together() {
+    let errs = errors("multi_file");
+    let files: std::collections::BTreeSet<_> = errs.iter().map(file_name).collect();
+    assert_eq!(
+        files.into_iter().collect::<Vec<_>>(),
+        [
+            "expected.json",
+            "input.json",
+            "notes.json",
+            "tool_cassettes.json"
+        ]
+    );
+    assert_eq!(
+        find(&errs, "input.json", "/inptu").hint.as_deref(),
+        Some("did you mean \"input\"?")
+    );
+    assert_eq!(
+        find(&errs, "expected.json", "/toolz").hint.as_deref(),
+        Some("did you mean \"tools\"?")
+    );
+    find(&errs, "tool_cassettes.json", "/interactions/0/effect");
+    assert_eq!(find(&errs, "notes.json", "/created_at").line, Some(3));
+    let shown = Fixture::load(&dir("multi_file")).unwrap_err().to_string();
+    assert_eq!(shown.lines().count(), errs.len());
+}
+
+#[test]
+fn files_over_the_size_limit_are_refused_before_reading() {
+    let options = LoadOptions {
+        max_file_bytes: 100,
+    };
+    let errs = Fixture::load_with(&dir("valid/full"), &options)
+        .unwrap_err()
+        .0;
+    assert_eq!(errs.len(), 4, "{}", FixtureErrors(errs.clone()));
+    for e in &errs {
+        assert!(e.message.contains("over the limit of 100 bytes"), "{e}");
+        assert!(e.hint.as_deref().unwrap().contains("max_file_bytes"));
+    }
+    assert!(Fixture::load_with(&dir("valid/minimal"), &options).is_ok());
+}
+
+#[test]
+fn deep_nesting_is_a_clear_error_not_a_stack_overflow() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("deep");
+    let n = 100_000;
+    write(
+        &root.join("input.json"),
+        format!("{{\"input\": {}{}}}", "[".repeat(n), "]".repeat(n)),
+    );
+    let errs = errors_in(&root);
+    assert_eq!(errs.len(), 1);
+    assert!(
+        errs[0].message.starts_with("nesting too deep"),
+        "{}",
+        errs[0]
+    );
+    // Unclosed brackets too.
+    write(&root.join("input.json"), "[".repeat(n));
+    assert!(errors_in(&root)[0].message.starts_with("nesting too deep"));
+    // 100 levels are fine.
+    write(
+        &root.join("input.json"),
+        format!("{{\"input\": {}{}}}", "[".repeat(100), "]".repeat(100)),
+    );
+    assert!(Fixture::load(&root).is_ok());
+}
+
+#[test]
+fn unreadable_files_name_the_file_and_the_os_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("folder_input");
+    fs::create_dir_all(root.join("input.json")).unwrap();
+    let errs = errors_in(&root);
+    assert_eq!(errs[0].message, "is not a regular file");
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let root = tmp.path().join("locked");
+        let file = root.join("input.json");
+        write(&file, r#"{"input": 1}"#);
+        fs::set_permissions(&file, fs::Permissions::from_mode(0o000)).unwrap();
+        // Root can read anything; the check only means something for other users.
+        if fs::read(&file).is_err() {
+            let errs = errors_in(&root);
+            assert_eq!(errs.len(), 1);
+            assert!(
+                errs[0].message.starts_with("cannot read file: "),
+                "{}",
+                errs[0]
+            );
+            assert!(errs[0].message.to_lowercase().contains("permission denied"));
+            assert_eq!(errs[0].file, file);
+        }
+    }
+}
+
+#[test]
+fn suite_listing_is_sorted_cheap_and_keeps_bad_ids_as_entries() {
+    let root = dir("suite");
+    let entries = list_fixtures(&root).unwrap();
+    let ids: Vec<_> = entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["Bad Name", "alpha", "beta"]);
+    assert_eq!(entries[1].dir, root.join("alpha"));
+    // One bad fixture fails only itself.
+    let bad = errors_in(&entries[0].dir);
+    assert!(bad[0].message.contains("invalid fixture id"));
+    assert!(Fixture::load(&entries[1].dir).is_ok());
+    assert!(matches!(
+        list_fixtures(&dir("does_not_exist")),
+        Err(SuiteError::Io { .. })
+    ));
+}
+
+#[test]
+fn resolving_ids_refuses_escapes() {
+    let root = dir("suite");
+    assert_eq!(resolve_fixture(&root, "alpha").unwrap(), root.join("alpha"));
+    for id in ["..", "../suite/alpha", "/etc", "alpha/..", "a/b", "a\\b"] {
+        assert!(
+            matches!(resolve_fixture(&root, id), Err(SuiteError::Escapes { .. })),
+            "{id}"
+        );
+    }
+    assert!(matches!(
+        resolve_fixture(&root, "Bad Name"),
+        Err(SuiteError::InvalidId { .. })
+    ));
+    assert!(matches!(
+        resolve_fixture(&root, "missing"),
+        Err(SuiteError::NotFound { .. })
+    ));
+    assert!(matches!(
+        resolve_fixture(&root, ""),
+        Err(SuiteError::InvalidId { .. })
+    ));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_inside_the_root_resolve_and_symlinks_out_are_refused() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("suite");
+    let outside = tmp.path().join("outside");
+    write(&root.join("real/input.json"), r#"{"input": 1}"#);
+    write(&outside.join("input.json"), r#"{"input": 2}"#);
+    symlink(root.join("real"), root.join("alias")).unwrap();
+    symlink(&outside, root.join("escape")).unwrap();
+    symlink(tmp.path().join("nowhere"), root.join("dangling")).unwrap();
+
+    let ids: Vec<_> = list_fixtures(&root)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(ids, ["alias", "escape", "real"]);
+
+    let alias = resolve_fixture(&root, "alias").unwrap();
+    assert_eq!(alias, root.join("alias"));
+    assert_eq!(Fixture::load(&alias).unwrap().id, "alias");
+    let err = resolve_fixture(&root, "escape").unwrap_err();
+    assert!(matches!(err, SuiteError::Escapes { .. }));
+    assert!(err.to_string().contains("outside the root"), "{err}");
+    assert!(matches!(
+        resolve_fixture(&root, "dangling"),
+        Err(SuiteError::Escapes { .. })
+    ));
+}
