@@ -95,12 +95,51 @@ impl Validators {
 
     /// The registered name closest to `name` (Jaro-Winkler similarity of at least 0.8).
     pub fn did_you_mean(&self, name: &str) -> Option<&str> {
-        self.names()
-            .map(|candidate| (strsim::jaro_winkler(name, candidate), candidate))
-            .filter(|(score, _)| *score >= 0.8)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, candidate)| candidate)
+        crate::suggest::closest(name, self.names())
     }
+
+    /// Every validator registered with [`register_validator!`](crate::register_validator).
+    pub fn from_registry() -> Validators {
+        let mut validators = Validators::new();
+        for registration in inventory::iter::<ValidatorRegistration> {
+            validators.register(registration.name, registration.validator);
+        }
+        validators
+    }
+}
+
+/// A validator registered at compile time with [`register_validator!`](crate::register_validator).
+#[derive(Debug, Clone, Copy)]
+pub struct ValidatorRegistration {
+    /// The name contracts use.
+    pub name: &'static str,
+    /// The validator.
+    pub validator: fn(&ValidatorCall<'_>) -> Result<(), ValidatorFailure>,
+}
+
+inventory::collect!(ValidatorRegistration);
+
+/// Registers a custom validator under a name, for `expected.json` `validators: [{"name", "args"}]`.
+///
+/// ```
+/// use tapedeck::contract::{ValidatorCall, ValidatorFailure};
+///
+/// fn cites_the_order(call: &ValidatorCall<'_>) -> Result<(), ValidatorFailure> {
+///     if call.observation.evidence.iter().any(|p| p.starts_with("/state/order")) {
+///         Ok(())
+///     } else {
+///         Err(ValidatorFailure::new("the run never cited the order").reason("order_not_cited"))
+///     }
+/// }
+/// tapedeck::register_validator!("cites_the_order", cites_the_order);
+/// ```
+#[macro_export]
+macro_rules! register_validator {
+    ($name:expr, $validator:path) => {
+        $crate::__private::inventory::submit! {
+            $crate::contract::ValidatorRegistration { name: $name, validator: $validator }
+        }
+    };
 }
 
 impl fmt::Debug for Validators {
