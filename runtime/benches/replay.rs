@@ -21,7 +21,10 @@ async fn research(ctx: &Ctx, input: Value) -> Result<Value, ToolError> {
     let topics: Vec<String> = serde_json::from_value(input["topics"].clone()).unwrap_or_default();
     let mut sources = Vec::new();
     for topic in &topics {
-        let (index, hits) = ctx.tool("search").call_indexed(json!({"query": topic, "limit": 5})).await?;
+        let (index, hits) = ctx
+            .tool("search")
+            .call_indexed(json!({"query": topic, "limit": 5}))
+            .await?;
         let url = hits["hits"][0]["url"].clone();
         ctx.evidence(format!("/calls/{index}/response/hits/0/url"));
         ctx.call("fetch", json!({"url": url})).await?;
@@ -33,9 +36,19 @@ async fn research(ctx: &Ctx, input: Value) -> Result<Value, ToolError> {
         summary.push_str(text["text"].as_str().unwrap_or_default());
     }
     ctx.evidence("/state/customer/id");
-    ctx.artifact("reports/c-1042.md", format!("# Findings\n\n{summary}\n")).map_err(|e| ToolError::Failed { tool: "artifact".into(), message: e.to_string() })?;
-    ctx.tool("save_report").idempotency_key("task-77:save").call(json!({"path": "reports/c-1042.md", "sections": 3})).await?;
-    ctx.tool("notify").idempotency_key("task-77:notify").call(json!({"channel": "#reliability", "text": "Report ready"})).await?;
+    ctx.artifact("reports/c-1042.md", format!("# Findings\n\n{summary}\n"))
+        .map_err(|e| ToolError::Failed {
+            tool: "artifact".into(),
+            message: e.to_string(),
+        })?;
+    ctx.tool("save_report")
+        .idempotency_key("task-77:save")
+        .call(json!({"path": "reports/c-1042.md", "sections": 3}))
+        .await?;
+    ctx.tool("notify")
+        .idempotency_key("task-77:notify")
+        .call(json!({"channel": "#reliability", "text": "Report ready"}))
+        .await?;
     Ok(json!({"customer_id": input["customer_id"], "summary": summary, "sources": sources}))
 }
 
@@ -53,21 +66,45 @@ fn bench(c: &mut Criterion) {
     let dir = fixture_dir();
     let agent = agent_fn(research);
     let validators = Validators::new();
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
 
     // Sanity: the fixture passes, so the benchmark measures the real path.
     let fixture = Fixture::load(&dir).expect("bench fixture loads");
     let run = runtime.block_on(Replay::new(&fixture).run(&agent));
-    let judgement = judge(&fixture.expected, &JudgeInput { observation: &run.observation, state: fixture.input.state.as_ref(), validators: &validators });
-    assert!(judgement.meets(&fixture.expected).ok, "bench fixture must pass:\n{judgement}");
+    let judgement = judge(
+        &fixture.expected,
+        &JudgeInput {
+            observation: &run.observation,
+            state: fixture.input.state.as_ref(),
+            validators: &validators,
+        },
+    );
+    assert!(
+        judgement.meets(&fixture.expected).ok,
+        "bench fixture must pass:\n{judgement}"
+    );
 
-    c.bench_function("parse_only (read + serde the 4 files)", |b| b.iter(|| black_box(parse_only(black_box(&dir)))));
-    c.bench_function("load (strict Fixture::load)", |b| b.iter(|| black_box(Fixture::load(black_box(&dir)).unwrap())));
+    c.bench_function("parse_only (read + serde the 4 files)", |b| {
+        b.iter(|| black_box(parse_only(black_box(&dir))))
+    });
+    c.bench_function("load (strict Fixture::load)", |b| {
+        b.iter(|| black_box(Fixture::load(black_box(&dir)).unwrap()))
+    });
     c.bench_function("replay_end_to_end (load + replay + judge)", |b| {
         b.iter(|| {
             let fixture = Fixture::load(black_box(&dir)).unwrap();
             let run = runtime.block_on(Replay::new(&fixture).run(&agent));
-            let judgement = judge(&fixture.expected, &JudgeInput { observation: &run.observation, state: fixture.input.state.as_ref(), validators: &validators });
+            let judgement = judge(
+                &fixture.expected,
+                &JudgeInput {
+                    observation: &run.observation,
+                    state: fixture.input.state.as_ref(),
+                    validators: &validators,
+                },
+            );
             black_box(judgement.meets(&fixture.expected).ok)
         })
     });

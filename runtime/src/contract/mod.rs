@@ -18,7 +18,9 @@ pub use evaluate::{JudgeInput, judge};
 pub use expectation::Expectation;
 pub use judgement::{Judgement, Violation};
 pub use model::*;
-pub use validators::{ValidatorCall, ValidatorFailure, ValidatorFn, ValidatorRegistration, Validators};
+pub use validators::{
+    ValidatorCall, ValidatorFailure, ValidatorFn, ValidatorRegistration, Validators,
+};
 
 #[cfg(test)]
 mod tests;

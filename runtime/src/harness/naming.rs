@@ -40,9 +40,19 @@ impl TrialName {
     pub fn parse(name: &str) -> Option<TrialName> {
         let parts: Vec<&str> = name.split("::").collect();
         match parts.as_slice() {
-            ["canary", tier, CHECK_SUITE, check] => Some(TrialName::Check { tier: Tier::parse(tier)?, name: check.to_string() }),
-            ["canary", tier, suite, fixture] => Some(TrialName::Canary { tier: Tier::parse(tier)?, suite: suite.to_string(), fixture: fixture.to_string() }),
-            [suite, fixture] if *suite != "canary" => Some(TrialName::Replay { suite: suite.to_string(), fixture: fixture.to_string() }),
+            ["canary", tier, CHECK_SUITE, check] => Some(TrialName::Check {
+                tier: Tier::parse(tier)?,
+                name: check.to_string(),
+            }),
+            ["canary", tier, suite, fixture] => Some(TrialName::Canary {
+                tier: Tier::parse(tier)?,
+                suite: suite.to_string(),
+                fixture: fixture.to_string(),
+            }),
+            [suite, fixture] if *suite != "canary" => Some(TrialName::Replay {
+                suite: suite.to_string(),
+                fixture: fixture.to_string(),
+            }),
             _ => None,
         }
     }
@@ -52,7 +62,11 @@ impl fmt::Display for TrialName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TrialName::Replay { suite, fixture } => write!(f, "{suite}::{fixture}"),
-            TrialName::Canary { tier, suite, fixture } => write!(f, "canary::{tier}::{suite}::{fixture}"),
+            TrialName::Canary {
+                tier,
+                suite,
+                fixture,
+            } => write!(f, "canary::{tier}::{suite}::{fixture}"),
             TrialName::Check { tier, name } => write!(f, "canary::{tier}::{CHECK_SUITE}::{name}"),
         }
     }
@@ -64,10 +78,17 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        for name in ["refunds::late_fee", "canary::hourly::refunds::late_fee", "canary::critical::check::ping"] {
+        for name in [
+            "refunds::late_fee",
+            "canary::hourly::refunds::late_fee",
+            "canary::critical::check::ping",
+        ] {
             assert_eq!(TrialName::parse(name).unwrap().to_string(), name);
         }
-        assert!(matches!(TrialName::parse("canary::critical::check::ping"), Some(TrialName::Check { .. })));
+        assert!(matches!(
+            TrialName::parse("canary::critical::check::ping"),
+            Some(TrialName::Check { .. })
+        ));
         assert_eq!(TrialName::parse("canary::weekly::a::b"), None);
         assert_eq!(TrialName::parse("a::b::c"), None);
         assert_eq!(TrialName::parse("canary::x"), None);

@@ -23,12 +23,26 @@ impl fmt::Display for FailureReport<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let r = self.result;
         let j = &r.judgement;
-        writeln!(f, "fixture {} ({}) replayed in {} mode", self.trial, self.fixture.dir.display(), self.mode)?;
+        writeln!(
+            f,
+            "fixture {} ({}) replayed in {} mode",
+            self.trial,
+            self.fixture.dir.display(),
+            self.mode
+        )?;
         if let Some(description) = &self.fixture.notes.description {
             writeln!(f, "  about: {description}")?;
         }
-        let class = j.failure_class.map(|c| format!(", failure class {c}")).unwrap_or_default();
-        writeln!(f, "  verdict: {}{class}; reasons: [{}]", j.verdict, j.reasons.join(", "))?;
+        let class = j
+            .failure_class
+            .map(|c| format!(", failure class {c}"))
+            .unwrap_or_default();
+        writeln!(
+            f,
+            "  verdict: {}{class}; reasons: [{}]",
+            j.verdict,
+            j.reasons.join(", ")
+        )?;
         for problem in &r.expectation.problems {
             writeln!(f, "  ✗ {problem}")?;
         }
@@ -38,9 +52,23 @@ impl fmt::Display for FailureReport<'_> {
                 writeln!(f, "{}", indent(&v.to_string(), "  "))?;
             }
         }
-        if let Some(call) = r.run.observation.calls.iter().find(|c| matches!(c.source, CallSource::Miss | CallSource::Blocked)) {
-            let why = call.error.as_ref().map(|e| e.kind.as_str()).unwrap_or("blocked");
-            writeln!(f, "\nfirst divergent step: call #{} `{}` ({why})", call.index, call.tool)?;
+        if let Some(call) = r
+            .run
+            .observation
+            .calls
+            .iter()
+            .find(|c| matches!(c.source, CallSource::Miss | CallSource::Blocked))
+        {
+            let why = call
+                .error
+                .as_ref()
+                .map(|e| e.kind.as_str())
+                .unwrap_or("blocked");
+            writeln!(
+                f,
+                "\nfirst divergent step: call #{} `{}` ({why})",
+                call.index, call.tool
+            )?;
         }
         for miss in &r.run.misses {
             writeln!(f, "\n{}", indent(&miss.to_string(), "  "))?;
@@ -49,7 +77,11 @@ impl fmt::Display for FailureReport<'_> {
             writeln!(f, "\nside-effect ledger:")?;
             for e in &r.run.observation.ledger {
                 let key = e.idempotency_key.as_deref().unwrap_or("-");
-                writeln!(f, "  call #{} {} ({}) key={key} attempt={} → {:?}", e.call, e.tool, e.effect, e.attempt, e.outcome)?;
+                writeln!(
+                    f,
+                    "  call #{} {} ({}) key={key} attempt={} → {:?}",
+                    e.call, e.tool, e.effect, e.attempt, e.outcome
+                )?;
             }
         }
         if let Some(SnapshotOutcome::Failed(message)) = &r.snapshot {
@@ -60,5 +92,8 @@ impl fmt::Display for FailureReport<'_> {
 }
 
 fn indent(text: &str, by: &str) -> String {
-    text.lines().map(|l| format!("{by}{l}")).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(|l| format!("{by}{l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

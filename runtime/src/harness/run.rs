@@ -37,7 +37,11 @@ impl Harness {
     /// Every suite and check registered through the macros in this binary, and every
     /// validator registered with [`crate::register_validator!`].
     pub fn from_registry() -> Harness {
-        Harness { suites: registered_suites(), checks: registered_checks(), validators: Arc::new(Validators::from_registry()) }
+        Harness {
+            suites: registered_suites(),
+            checks: registered_checks(),
+            validators: Arc::new(Validators::from_registry()),
+        }
     }
 
     /// Adds a suite.
@@ -75,8 +79,14 @@ impl Harness {
         for (name, suites) in self.suites_by_name() {
             let suite = suites[0];
             if suites.len() > 1 {
-                let places: Vec<String> = suites.iter().map(|s| format!("`{}` in {} ({})", s.function, s.file, s.root)).collect();
-                let message = format!("suite name `{name}` is declared more than once: {}; rename one fixture folder", places.join(", "));
+                let places: Vec<String> = suites
+                    .iter()
+                    .map(|s| format!("`{}` in {} ({})", s.function, s.file, s.root))
+                    .collect();
+                let message = format!(
+                    "suite name `{name}` is declared more than once: {}; rename one fixture folder",
+                    places.join(", ")
+                );
                 trials.push(failing(format!("{name}::__duplicate_suite"), message));
                 continue;
             }
@@ -101,10 +111,20 @@ impl Harness {
         let dir = suite_dir(&suite);
         let entries = match list_fixtures(&dir) {
             Ok(entries) => entries,
-            Err(e) => return vec![failing(format!("{}::__suite_error", suite.name()), format!("suite `{}` of `{}`: {e}", suite.name(), suite.function))],
+            Err(e) => {
+                return vec![failing(
+                    format!("{}::__suite_error", suite.name()),
+                    format!("suite `{}` of `{}`: {e}", suite.name(), suite.function),
+                )];
+            }
         };
         if trace_enabled() {
-            eprintln!("tapedeck: listed suite `{}` at {} ({} fixtures)", suite.name(), dir.display(), entries.len());
+            eprintln!(
+                "tapedeck: listed suite `{}` at {} ({} fixtures)",
+                suite.name(),
+                dir.display(),
+                entries.len()
+            );
         }
         if entries.is_empty() {
             let message = format!(
@@ -118,10 +138,20 @@ impl Harness {
         let mut trials = Vec::with_capacity(entries.len() * 2);
         for entry in entries {
             let tier = fixture_tier(&entry.dir, suite.tier);
-            let replay = TrialName::Replay { suite: suite.name().to_string(), fixture: entry.id.clone() };
-            let canary = TrialName::Canary { tier, suite: suite.name().to_string(), fixture: entry.id };
+            let replay = TrialName::Replay {
+                suite: suite.name().to_string(),
+                fixture: entry.id.clone(),
+            };
+            let canary = TrialName::Canary {
+                tier,
+                suite: suite.name().to_string(),
+                fixture: entry.id,
+            };
             trials.push(self.fixture_trial(suite, replay, entry.dir.clone()));
-            trials.push(self.fixture_trial(suite, canary, entry.dir).with_ignored_flag(true));
+            trials.push(
+                self.fixture_trial(suite, canary, entry.dir)
+                    .with_ignored_flag(true),
+            );
         }
         trials
     }
@@ -129,7 +159,9 @@ impl Harness {
     fn fixture_trial(&self, suite: SuiteRegistration, name: TrialName, dir: PathBuf) -> Trial {
         let validators = Arc::clone(&self.validators);
         let text = name.to_string();
-        Trial::test(text.clone(), move || run_fixture(&suite, &dir, &text, &validators).map_err(Failed::from))
+        Trial::test(text.clone(), move || {
+            run_fixture(&suite, &dir, &text, &validators).map_err(Failed::from)
+        })
     }
 
     /// Resolves one trial name without listing other fixtures.
@@ -138,17 +170,33 @@ impl Harness {
             eprintln!("tapedeck: exact trial `{name}` (no listing)");
         }
         match TrialName::parse(name)? {
-            TrialName::Check { tier, name: check } => {
-                self.checks.iter().find(|c| c.name == check && c.tier == tier).map(|c| check_trial(*c))
-            }
+            TrialName::Check { tier, name: check } => self
+                .checks
+                .iter()
+                .find(|c| c.name == check && c.tier == tier)
+                .map(|c| check_trial(*c)),
             TrialName::Replay { suite, fixture } => {
                 let (reg, dir) = self.resolve(&suite, &fixture)?;
                 Some(self.fixture_trial(reg, TrialName::Replay { suite, fixture }, dir))
             }
-            TrialName::Canary { tier, suite, fixture } => {
+            TrialName::Canary {
+                tier,
+                suite,
+                fixture,
+            } => {
                 let (reg, dir) = self.resolve(&suite, &fixture)?;
-                (fixture_tier(&dir, reg.tier) == tier)
-                    .then(|| self.fixture_trial(reg, TrialName::Canary { tier, suite, fixture }, dir).with_ignored_flag(true))
+                (fixture_tier(&dir, reg.tier) == tier).then(|| {
+                    self.fixture_trial(
+                        reg,
+                        TrialName::Canary {
+                            tier,
+                            suite,
+                            fixture,
+                        },
+                        dir,
+                    )
+                    .with_ignored_flag(true)
+                })
             }
         }
     }
@@ -166,12 +214,21 @@ fn failing(name: String, message: String) -> Trial {
 
 /// A standalone check runs live, with a production `Ctx` over its tools.
 fn check_trial(check: CheckRegistration) -> Trial {
-    let name = TrialName::Check { tier: check.tier, name: check.name.to_string() }.to_string();
+    let name = TrialName::Check {
+        tier: check.tier,
+        name: check.name.to_string(),
+    }
+    .to_string();
     Trial::test(name, move || {
         let toolbox = check.tools.map(|f| f()).unwrap_or_default();
         let ctx = Ctx::builder().toolbox(toolbox).build();
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| Failed::from(e.to_string()))?;
-        runtime.block_on((check.check)(&ctx)).map_err(|e| Failed::from(format!("check `{}` failed: {e}", check.name)))
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Failed::from(e.to_string()))?;
+        runtime
+            .block_on((check.check)(&ctx))
+            .map_err(|e| Failed::from(format!("check `{}` failed: {e}", check.name)))
     })
     .with_ignored_flag(true)
 }

@@ -94,15 +94,27 @@ pub fn assert_snapshot(assertion: &SnapshotAssertion<'_>) -> SnapshotOutcome {
     if old_text.as_deref() == Some(new_text.as_str()) {
         let _ = std::fs::remove_file(&pending);
         if update == Update::Force {
-            return write(&path, assertion, &new_text).map_or_else(SnapshotOutcome::Failed, |_| SnapshotOutcome::Matched);
+            return write(&path, assertion, &new_text)
+                .map_or_else(SnapshotOutcome::Failed, |_| SnapshotOutcome::Matched);
         }
         return SnapshotOutcome::Matched;
     }
     let explanation = match &old_text {
-        Some(old) => format!("snapshot `{}` does not match {}:\n{}", assertion.name, path.display(), diff(old, &new_text)),
-        None => format!("snapshot `{}` does not exist yet ({}); its content would be:\n{}", assertion.name, path.display(), indent(&new_text)),
+        Some(old) => format!(
+            "snapshot `{}` does not match {}:\n{}",
+            assertion.name,
+            path.display(),
+            diff(old, &new_text)
+        ),
+        None => format!(
+            "snapshot `{}` does not exist yet ({}); its content would be:\n{}",
+            assertion.name,
+            path.display(),
+            indent(&new_text)
+        ),
     };
-    let accept = matches!(update, Update::Always | Update::Force) || (update == Update::Unseen && old_text.is_none());
+    let accept = matches!(update, Update::Always | Update::Force)
+        || (update == Update::Unseen && old_text.is_none());
     if accept {
         let _ = std::fs::remove_file(&pending);
         return match write(&path, assertion, &new_text) {
@@ -122,7 +134,11 @@ pub fn assert_snapshot(assertion: &SnapshotAssertion<'_>) -> SnapshotOutcome {
     } else {
         message.push_str("\nno pending snapshot written (CI or INSTA_UPDATE=no); run the tests locally with `cargo insta test --review`");
     }
-    if force_pass() { SnapshotOutcome::ForcedPass(message) } else { SnapshotOutcome::Failed(message) }
+    if force_pass() {
+        SnapshotOutcome::ForcedPass(message)
+    } else {
+        SnapshotOutcome::Failed(message)
+    }
 }
 
 /// insta's text normalization: trailing whitespace trimmed, CRLF as LF.
@@ -156,7 +172,11 @@ fn yaml_string(s: &str) -> String {
 }
 
 fn diff(old: &str, new: &str) -> String {
-    similar::TextDiff::from_lines(old, new).unified_diff().context_radius(3).header("stored", "new").to_string()
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header("stored", "new")
+        .to_string()
 }
 
 fn indent(text: &str) -> String {
@@ -170,8 +190,22 @@ mod tests {
     #[test]
     fn written_snapshots_are_read_back_by_insta() {
         let dir = tempfile::tempdir().unwrap();
-        let a = SnapshotAssertion { dir: dir.path(), name: "observation", content: "{\n  \"a\": 1\n}\n", source: "fixtures/x: y", expression: "s::x" };
-        write(&dir.path().join("observation.snap"), &a, &normalize(a.content)).unwrap();
-        assert_eq!(read_snapshot(&dir.path().join("observation.snap")).as_deref(), Some("{\n  \"a\": 1\n}"));
+        let a = SnapshotAssertion {
+            dir: dir.path(),
+            name: "observation",
+            content: "{\n  \"a\": 1\n}\n",
+            source: "fixtures/x: y",
+            expression: "s::x",
+        };
+        write(
+            &dir.path().join("observation.snap"),
+            &a,
+            &normalize(a.content),
+        )
+        .unwrap();
+        assert_eq!(
+            read_snapshot(&dir.path().join("observation.snap")).as_deref(),
+            Some("{\n  \"a\": 1\n}")
+        );
     }
 }

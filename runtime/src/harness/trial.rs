@@ -3,7 +3,9 @@
 use super::discover::suite_dir;
 use super::registry::SuiteRegistration;
 use super::report::FailureReport;
-use super::snapshot::{SnapshotAssertion, SnapshotOutcome, assert_snapshot, normalized_observation};
+use super::snapshot::{
+    SnapshotAssertion, SnapshotOutcome, assert_snapshot, normalized_observation,
+};
 use crate::contract::{JudgeInput, Validators, judge};
 use crate::fixture::{Fixture, files};
 use crate::json_pointer::PointerPattern;
@@ -41,44 +43,93 @@ impl TrialResult {
 /// The mode a suite's trials run in: `TAPEDECK_MODE` if set, else the suite's, else cassette.
 pub fn effective_mode(suite: &SuiteRegistration) -> Result<Mode, String> {
     match std::env::var(MODE_ENV) {
-        Ok(value) if !value.trim().is_empty() => value.parse::<Mode>().map_err(|e| format!("{MODE_ENV}: {e}")),
+        Ok(value) if !value.trim().is_empty() => value
+            .parse::<Mode>()
+            .map_err(|e| format!("{MODE_ENV}: {e}")),
         _ => Ok(suite.mode.unwrap_or_default()),
     }
 }
 
 /// Runs the fixture in `dir` for `suite`; `Err` carries the readable failure report.
-pub fn run_fixture(suite: &SuiteRegistration, dir: &Path, trial_name: &str, validators: &Validators) -> Result<(), String> {
+pub fn run_fixture(
+    suite: &SuiteRegistration,
+    dir: &Path,
+    trial_name: &str,
+    validators: &Validators,
+) -> Result<(), String> {
     let mode = effective_mode(suite)?;
-    let fixture = Fixture::load(dir).map_err(|errors| format!("fixture {trial_name} does not load ({} problem(s)):\n{errors}", errors.0.len()))?;
+    let fixture = Fixture::load(dir).map_err(|errors| {
+        format!(
+            "fixture {trial_name} does not load ({} problem(s)):\n{errors}",
+            errors.0.len()
+        )
+    })?;
     let result = replay_fixture(suite, &fixture, mode, trial_name, validators);
     if result.passed() {
         return Ok(());
     }
-    Err(FailureReport { trial: trial_name, fixture: &fixture, mode, result: &result }.to_string())
+    Err(FailureReport {
+        trial: trial_name,
+        fixture: &fixture,
+        mode,
+        result: &result,
+    }
+    .to_string())
 }
 
 /// Replays, judges and snapshots a loaded fixture.
-pub fn replay_fixture(suite: &SuiteRegistration, fixture: &Fixture, mode: Mode, trial_name: &str, validators: &Validators) -> TrialResult {
+pub fn replay_fixture(
+    suite: &SuiteRegistration,
+    fixture: &Fixture,
+    mode: Mode,
+    trial_name: &str,
+    validators: &Validators,
+) -> TrialResult {
     let mut replay = Replay::new(fixture).mode(mode);
     if let Some(tools) = suite.tools {
         replay = replay.toolbox(tools());
     }
     let run = replay.run_blocking(&suite.agent);
-    let judgement = judge(&fixture.expected, &JudgeInput { observation: &run.observation, state: fixture.input.state.as_ref(), validators });
+    let judgement = judge(
+        &fixture.expected,
+        &JudgeInput {
+            observation: &run.observation,
+            state: fixture.input.state.as_ref(),
+            validators,
+        },
+    );
     let expectation = judgement.meets(&fixture.expected);
     let wants_snapshot = fixture.expected.snapshot.unwrap_or(mode != Mode::Live);
     let snapshot = wants_snapshot.then(|| {
-        let volatile: Vec<PointerPattern> = fixture.expected.volatile.iter().flatten().filter_map(|p| PointerPattern::parse(p).ok()).collect();
+        let volatile: Vec<PointerPattern> = fixture
+            .expected
+            .volatile
+            .iter()
+            .flatten()
+            .filter_map(|p| PointerPattern::parse(p).ok())
+            .collect();
         let value = normalized_observation(&run.observation, &volatile);
         let content = serde_json::to_string_pretty(&value).unwrap_or_default();
         let source = format!("{}/{}", relative_to_manifest(&suite_dir(suite)), fixture.id);
-        assert_snapshot(&SnapshotAssertion { dir: &fixture.dir.join(files::SNAPSHOTS), name: SNAPSHOT_NAME, content: &content, source: &source, expression: trial_name })
+        assert_snapshot(&SnapshotAssertion {
+            dir: &fixture.dir.join(files::SNAPSHOTS),
+            name: SNAPSHOT_NAME,
+            content: &content,
+            source: &source,
+            expression: trial_name,
+        })
     });
-    TrialResult { run, judgement, expectation, snapshot }
+    TrialResult {
+        run,
+        judgement,
+        expectation,
+        snapshot,
+    }
 }
 
 /// `dir` relative to the running crate's manifest dir, when it is inside it.
 fn relative_to_manifest(dir: &Path) -> String {
     let base = std::env::var_os("CARGO_MANIFEST_DIR").map(std::path::PathBuf::from);
-    base.and_then(|b| dir.strip_prefix(b).ok().map(|p| p.display().to_string())).unwrap_or_else(|| dir.display().to_string())
+    base.and_then(|b| dir.strip_prefix(b).ok().map(|p| p.display().to_string()))
+        .unwrap_or_else(|| dir.display().to_string())
 }
