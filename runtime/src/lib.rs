@@ -10,6 +10,8 @@
 pub mod agent;
 pub mod artifact;
 pub mod cassette;
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod contract;
 pub mod ctx;
 pub mod effect;

@@ -136,6 +136,18 @@ impl<'f> Replay<'f> {
     }
 }
 
+thread_local! {
+    static RUNTIME: tokio::runtime::Runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a current-thread tokio runtime builds");
+}
+
+/// Runs a future to completion on this thread's reusable current-thread tokio runtime.
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    RUNTIME.with(|runtime| runtime.block_on(future))
+}
+
 fn default_epoch() -> SystemTime {
     humantime::parse_rfc3339(DEFAULT_EPOCH)
         .unwrap_or(SystemTime::UNIX_EPOCH + Duration::from_secs(946_684_800))

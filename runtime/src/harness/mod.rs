@@ -11,8 +11,10 @@ pub mod registry;
 pub mod report;
 pub mod run;
 pub mod snapshot;
+pub mod summary;
 pub mod trial;
 
 pub use naming::TrialName;
 pub use registry::{CheckRegistration, SuiteRegistration};
 pub use run::{Harness, main};
+pub use summary::FixtureSummary;

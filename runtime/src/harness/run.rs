@@ -67,6 +67,16 @@ impl Harness {
         libtest_mimic::run(args, self.trials(args)).exit_code()
     }
 
+    /// The suites, in registration order.
+    pub fn suites(&self) -> &[SuiteRegistration] {
+        &self.suites
+    }
+
+    /// The custom validators.
+    pub fn validator_set(&self) -> &Validators {
+        &self.validators
+    }
+
     /// The trials for `args`. With `--exact NAME` only that one trial is built, without
     /// listing any suite folder (the nextest process-per-test fast path).
     pub fn trials(&self, args: &Arguments) -> Vec<Trial> {

@@ -64,7 +64,7 @@ pub fn run_fixture(
             errors.0.len()
         )
     })?;
-    let result = replay_fixture(suite, &fixture, mode, trial_name, validators);
+    let result = replay_fixture(suite, &fixture, mode, trial_name, validators, true);
     if result.passed() {
         return Ok(());
     }
@@ -77,13 +77,15 @@ pub fn run_fixture(
     .to_string())
 }
 
-/// Replays, judges and snapshots a loaded fixture.
+/// Replays, judges and (when `snapshots` is set and the contract wants one) snapshots a
+/// loaded fixture.
 pub fn replay_fixture(
     suite: &SuiteRegistration,
     fixture: &Fixture,
     mode: Mode,
     trial_name: &str,
     validators: &Validators,
+    snapshots: bool,
 ) -> TrialResult {
     let mut replay = Replay::new(fixture).mode(mode);
     if let Some(tools) = suite.tools {
@@ -99,7 +101,7 @@ pub fn replay_fixture(
         },
     );
     let expectation = judgement.meets(&fixture.expected);
-    let wants_snapshot = fixture.expected.snapshot.unwrap_or(mode != Mode::Live);
+    let wants_snapshot = snapshots && fixture.expected.snapshot.unwrap_or(mode != Mode::Live);
     let snapshot = wants_snapshot.then(|| {
         let volatile: Vec<PointerPattern> = fixture
             .expected

@@ -1,0 +1,46 @@
+//! The command-line interface behind `cargo xtask` (feature `cli`).
+//!
+//! A project's own `xtask/src/main.rs` is a few lines:
+//!
+//! ```ignore
+//! use my_agents as _; // link the crates whose agents carry #[agent_fixture]
+//! fn main() -> std::process::ExitCode { tapedeck::cli::main() }
+//! ```
+
+mod replay;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// `cargo xtask`: tapedeck's operator and developer commands.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo xtask",
+    version,
+    about = "tapedeck: replayable evidence for LLM agents"
+)]
+pub struct Cli {
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Replay every registered fixture suite and report each verdict (exit 1 if any fixture
+    /// does not meet its contract).
+    Replay(replay::ReplayArgs),
+}
+
+/// Parses the process arguments and runs the command.
+pub fn main() -> ExitCode {
+    run(Cli::parse())
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Replay(args) => replay::run(&args),
+    }
+}

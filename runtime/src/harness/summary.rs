@@ -1,0 +1,94 @@
+//! Replaying every fixture of a harness outside libtest, for reports (`cargo xtask replay`).
+
+use super::discover::suite_dir;
+use super::naming::TrialName;
+use super::run::Harness;
+use super::trial::{effective_mode, replay_fixture};
+use crate::fixture::{Fixture, list_fixtures};
+use crate::verdict::Verdict;
+use serde::Serialize;
+
+/// The outcome of one fixture.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FixtureSummary {
+    /// The trial name (`<suite>::<fixture_id>`).
+    pub trial: String,
+    /// The verdict, if the fixture loaded and replayed.
+    pub verdict: Option<Verdict>,
+    /// The reasons of the verdict.
+    pub reasons: Vec<String>,
+    /// Whether the verdict and reasons meet the fixture's contract.
+    pub ok: bool,
+    /// Why not, in one line each.
+    pub problems: Vec<String>,
+}
+
+impl Harness {
+    /// Replays every fixture of every suite (no snapshots) and summarizes each.
+    pub fn replay_all(&self) -> Vec<FixtureSummary> {
+        let mut out = Vec::new();
+        for suite in self.suites() {
+            let dir = suite_dir(suite);
+            let entries = match list_fixtures(&dir) {
+                Ok(entries) => entries,
+                Err(e) => {
+                    out.push(problem(
+                        format!("{}::__suite_error", suite.name()),
+                        e.to_string(),
+                    ));
+                    continue;
+                }
+            };
+            for entry in entries {
+                let trial = TrialName::Replay {
+                    suite: suite.name().to_string(),
+                    fixture: entry.id.clone(),
+                }
+                .to_string();
+                let summary = match (effective_mode(suite), Fixture::load(&entry.dir)) {
+                    (Err(e), _) => problem(trial, e),
+                    (_, Err(errors)) => problem(
+                        trial,
+                        format!(
+                            "does not load: {}",
+                            errors
+                                .0
+                                .first()
+                                .map(ToString::to_string)
+                                .unwrap_or_default()
+                        ),
+                    ),
+                    (Ok(mode), Ok(fixture)) => {
+                        let result = replay_fixture(
+                            suite,
+                            &fixture,
+                            mode,
+                            &trial,
+                            self.validator_set(),
+                            false,
+                        );
+                        FixtureSummary {
+                            trial,
+                            verdict: Some(result.judgement.verdict),
+                            reasons: result.judgement.reasons.clone(),
+                            ok: result.expectation.ok,
+                            problems: result.expectation.problems.clone(),
+                        }
+                    }
+                };
+                out.push(summary);
+            }
+        }
+        out
+    }
+}
+
+fn problem(trial: String, message: String) -> FixtureSummary {
+    FixtureSummary {
+        trial,
+        verdict: None,
+        reasons: Vec::new(),
+        ok: false,
+        problems: vec![message],
+    }
+}
