@@ -21,7 +21,7 @@ pub mod json_pointer;
 pub mod mode;
 pub mod observation;
 pub mod replay;
-mod suggest;
+pub mod suggest;
 pub mod tool_error;
 pub mod toolbox;
 pub mod verdict;

@@ -56,7 +56,10 @@ impl FromStr for Mode {
             .find(|m| m.as_str() == lowered)
             .ok_or_else(|| ModeError {
                 given: s.to_string(),
-                suggestion: crate::suggest::closest(&lowered, Mode::ALL.iter().map(|m| m.as_str())),
+                suggestion: crate::suggest::did_you_mean(
+                    &lowered,
+                    Mode::ALL.iter().map(|m| m.as_str()),
+                ),
             })
     }
 }

@@ -8,7 +8,6 @@ use crate::ctx::clock::Clock;
 use crate::ctx::values::{ValueSource, seed_from};
 use crate::ctx::{Backend, Ctx, Parts, ReplayBackend};
 use crate::fixture::Fixture;
-use crate::json_pointer::PointerPattern;
 use crate::mode::Mode;
 use crate::observation::{Observation, Outcome};
 use crate::toolbox::Toolbox;
@@ -80,13 +79,7 @@ impl<'f> Replay<'f> {
     /// Builds the replay `Ctx` (for driving an agent by hand).
     pub fn ctx(&self) -> Ctx {
         let fixture = self.fixture;
-        let volatile: Vec<PointerPattern> = fixture
-            .expected
-            .volatile
-            .iter()
-            .flatten()
-            .filter_map(|p| PointerPattern::parse(p).ok())
-            .collect();
+        let volatile = fixture.expected.volatile_patterns();
         let cassette = Arc::new(fixture.cassette.clone());
         let matcher = Matcher::new(&cassette, request_patterns(&volatile));
         let base = fixture

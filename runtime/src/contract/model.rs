@@ -55,6 +55,18 @@ pub struct Contract {
     pub snapshot: Option<bool>,
 }
 
+impl Contract {
+    /// The `volatile` pointers as patterns; invalid ones are skipped here (the loader and the
+    /// judge report them as errors).
+    pub fn volatile_patterns(&self) -> Vec<crate::json_pointer::PointerPattern> {
+        self.volatile
+            .iter()
+            .flatten()
+            .filter_map(|p| crate::json_pointer::PointerPattern::parse(p).ok())
+            .collect()
+    }
+}
+
 /// `reasons`: reason codes that must or must not be present in the verdict.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

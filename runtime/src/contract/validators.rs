@@ -95,7 +95,7 @@ impl Validators {
 
     /// The registered name closest to `name` (Jaro-Winkler similarity of at least 0.8).
     pub fn did_you_mean(&self, name: &str) -> Option<&str> {
-        crate::suggest::closest(name, self.names())
+        crate::suggest::did_you_mean(name, self.names())
     }
 
     /// Every validator registered with [`register_validator!`](crate::register_validator).

@@ -80,10 +80,10 @@ impl<'a> View<'a> {
     }
 
     fn apply(&mut self, pattern: &PointerPattern) {
-        if let Some(rest) = pattern.strip_prefix(&["output"]) {
-            if self.observation.output.is_some() {
-                rest.remove_from(self.output.to_mut());
-            }
+        if let Some(rest) = pattern.strip_prefix(&["output"])
+            && self.observation.output.is_some()
+        {
+            rest.remove_from(self.output.to_mut());
         }
         for (i, request) in self.requests.iter_mut().enumerate() {
             let index = i.to_string();

@@ -8,7 +8,6 @@ use super::snapshot::{
 };
 use crate::contract::{JudgeInput, Validators, judge};
 use crate::fixture::{Fixture, files};
-use crate::json_pointer::PointerPattern;
 use crate::mode::Mode;
 use crate::replay::{Replay, ReplayRun};
 use std::path::Path;
@@ -103,13 +102,7 @@ pub fn replay_fixture(
     let expectation = judgement.meets(&fixture.expected);
     let wants_snapshot = snapshots && fixture.expected.snapshot.unwrap_or(mode != Mode::Live);
     let snapshot = wants_snapshot.then(|| {
-        let volatile: Vec<PointerPattern> = fixture
-            .expected
-            .volatile
-            .iter()
-            .flatten()
-            .filter_map(|p| PointerPattern::parse(p).ok())
-            .collect();
+        let volatile = fixture.expected.volatile_patterns();
         let value = normalized_observation(&run.observation, &volatile);
         let content = serde_json::to_string_pretty(&value).unwrap_or_default();
         let source = format!("{}/{}", relative_to_manifest(&suite_dir(suite)), fixture.id);

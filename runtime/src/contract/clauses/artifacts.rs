@@ -23,22 +23,22 @@ pub(crate) fn check(rule: &ArtifactsRule, view: &View<'_>, out: &mut Vec<Violati
                 .collect::<Vec<_>>()
         )
     };
-    if let Some(min) = rule.min_count {
-        if (artifacts.len() as u64) < min {
-            let message = format!(
-                "{} artifact(s) written, at least {min} required",
-                artifacts.len()
-            );
-            out.push(
-                Violation::new(
-                    "artifacts.min_count",
-                    reason::MISSING_ARTIFACT_REF,
-                    FailureClass::SilentDrift,
-                    message,
-                )
-                .with_values(json!(min), paths()),
-            );
-        }
+    if let Some(min) = rule.min_count
+        && (artifacts.len() as u64) < min
+    {
+        let message = format!(
+            "{} artifact(s) written, at least {min} required",
+            artifacts.len()
+        );
+        out.push(
+            Violation::new(
+                "artifacts.min_count",
+                reason::MISSING_ARTIFACT_REF,
+                FailureClass::SilentDrift,
+                message,
+            )
+            .with_values(json!(min), paths()),
+        );
     }
     for (i, required) in rule.required.iter().enumerate() {
         let clause = format!("artifacts.required[{i}]");

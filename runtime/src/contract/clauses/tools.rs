@@ -27,19 +27,19 @@ pub(crate) fn check(rule: &ToolsRule, view: &View<'_>, out: &mut Vec<Violation>)
     for (i, args_rule) in rule.args.iter().enumerate() {
         super::args::check(&format!("tools.args[{i}]"), args_rule, view, out);
     }
-    if let Some(max) = rule.max_calls {
-        if names.len() as u64 > max {
-            let message = format!("{} tool call(s), at most {max} allowed", names.len());
-            out.push(
-                Violation::new(
-                    "tools.max_calls",
-                    reason::TOO_MANY_TOOL_CALLS,
-                    FailureClass::Policy,
-                    message,
-                )
-                .with_values(json!(max), json!(names.len())),
-            );
-        }
+    if let Some(max) = rule.max_calls
+        && names.len() as u64 > max
+    {
+        let message = format!("{} tool call(s), at most {max} allowed", names.len());
+        out.push(
+            Violation::new(
+                "tools.max_calls",
+                reason::TOO_MANY_TOOL_CALLS,
+                FailureClass::Policy,
+                message,
+            )
+            .with_values(json!(max), json!(names.len())),
+        );
     }
     if let Some(max) = rule.max_identical_calls {
         identical(max, view, out);
