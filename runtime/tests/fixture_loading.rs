@@ -574,3 +574,31 @@ fn symlinks_inside_the_root_resolve_and_symlinks_out_are_refused() {
         Err(SuiteError::Escapes { .. })
     ));
 }
+
+#[test]
+fn a_missing_fixture_folder_is_one_clear_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let errs = errors_in(&tmp.path().join("gone"));
+    assert_eq!(errs.len(), 1);
+    assert!(
+        errs[0].message.starts_with("cannot open fixture folder: "),
+        "{}",
+        errs[0]
+    );
+}
+
+#[test]
+fn errors_serde_alone_detects_still_get_a_pointer_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("float_version");
+    write(&root.join("input.json"), r#"{"input": 1}"#);
+    write(
+        &root.join("tool_cassettes.json"),
+        "{\n  \"interactions\": [],\n  \"format_version\": 1.0\n}",
+    );
+    let errs = errors_in(&root);
+    assert_eq!(errs.len(), 1, "{}", FixtureErrors(errs.clone()));
+    assert_eq!(errs[0].pointer.as_deref(), Some("/format_version"));
+    assert_eq!(errs[0].line, Some(3));
+    assert!(errs[0].message.contains("expected u32"), "{}", errs[0]);
+}
