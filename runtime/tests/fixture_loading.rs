@@ -602,3 +602,36 @@ fn errors_serde_alone_detects_still_get_a_pointer_and_line() {
     assert_eq!(errs[0].line, Some(3));
     assert!(errs[0].message.contains("expected u32"), "{}", errs[0]);
 }
+
+#[test]
+fn byte_order_marks_and_mismatched_alternatives_are_explained() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("bom");
+    write(&root.join("input.json"), b"\xEF\xBB\xBF{\"input\": 1}");
+    let errs = errors_in(&root);
+    assert!(errs[0].message.contains("byte order mark"), "{}", errs[0]);
+
+    let root = tmp.path().join("alternatives");
+    write(&root.join("input.json"), r#"{"input": 1}"#);
+    write(
+        &root.join("expected.json"),
+        "{\n  \"output\": {\"contains\": 5},\n  \"verdict\": [\"pased\"],\n  \"notes\": {\"tier\": 1}\n}",
+    );
+    write(&root.join("notes.json"), "{\"tier\": \"weekly\"}");
+    let errs = errors_in(&root);
+    assert_eq!(errs.len(), 4, "{}", FixtureErrors(errs.clone()));
+    let e = find(&errs, "expected.json", "/output/contains");
+    assert_eq!(e.message, "expected string or array, found integer");
+    let e = find(&errs, "expected.json", "/verdict/0");
+    assert!(
+        e.message
+            .starts_with("unknown variant \"pased\"; expected one of passed,")
+    );
+    assert_eq!(e.hint.as_deref(), Some("did you mean \"passed\"?"));
+    find(&errs, "expected.json", "/notes");
+    let e = find(&errs, "notes.json", "/tier");
+    assert_eq!(
+        e.message,
+        "unknown variant \"weekly\"; expected one of critical, hourly, daily"
+    );
+}
