@@ -635,3 +635,31 @@ fn byte_order_marks_and_mismatched_alternatives_are_explained() {
         "unknown variant \"weekly\"; expected one of critical, hourly, daily"
     );
 }
+
+#[test]
+fn a_file_with_very_many_problems_reports_the_first_hundred_and_a_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("many");
+    write(&root.join("input.json"), r#"{"input": 1}"#);
+    let calls: Vec<String> = (0..300)
+        .map(|_| {
+            r#"{"tool": "t", "effect": "read", "request": {}, "response": {}, "tol": 1}"#.into()
+        })
+        .collect();
+    write(
+        &root.join("tool_cassettes.json"),
+        format!(
+            "{{\"format_version\": 1, \"interactions\": [\n{}\n]}}",
+            calls.join(",\n")
+        ),
+    );
+    let errs = errors_in(&root);
+    assert_eq!(errs.len(), 101);
+    assert_eq!(errs[0].pointer.as_deref(), Some("/interactions/0/tol"));
+    assert_eq!(errs[0].line, Some(2));
+    assert_eq!(errs[99].line, Some(101));
+    assert_eq!(
+        errs[100].message,
+        "200 more problems in this file are not shown"
+    );
+}
