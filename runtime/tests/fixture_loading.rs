@@ -574,3 +574,92 @@ fn symlinks_inside_the_root_resolve_and_symlinks_out_are_refused() {
         Err(SuiteError::Escapes { .. })
     ));
 }
+
+#[test]
+fn a_missing_fixture_folder_is_one_clear_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let errs = errors_in(&tmp.path().join("gone"));
+    assert_eq!(errs.len(), 1);
+    assert!(
+        errs[0].message.starts_with("cannot open fixture folder: "),
+        "{}",
+        errs[0]
+    );
+}
+
+#[test]
+fn errors_serde_alone_detects_still_get_a_pointer_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("float_version");
+    write(&root.join("input.json"), r#"{"input": 1}"#);
+    write(
+        &root.join("tool_cassettes.json"),
+        "{\n  \"interactions\": [],\n  \"format_version\": 1.0\n}",
+    );
+    let errs = errors_in(&root);
+    assert_eq!(errs.len(), 1, "{}", FixtureErrors(errs.clone()));
+    assert_eq!(errs[0].pointer.as_deref(), Some("/format_version"));
+    assert_eq!(errs[0].line, Some(3));
+    assert!(errs[0].message.contains("expected u32"), "{}", errs[0]);
+}
+
+#[test]
+fn byte_order_marks_and_mismatched_alternatives_are_explained() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("bom");
+    write(&root.join("input.json"), b"\xEF\xBB\xBF{\"input\": 1}");
+    let errs = errors_in(&root);
+    assert!(errs[0].message.contains("byte order mark"), "{}", errs[0]);
+
+    let root = tmp.path().join("alternatives");
+    write(&root.join("input.json"), r#"{"input": 1}"#);
+    write(
+        &root.join("expected.json"),
+        "{\n  \"output\": {\"contains\": 5},\n  \"verdict\": [\"pased\"],\n  \"notes\": {\"tier\": 1}\n}",
+    );
+    write(&root.join("notes.json"), "{\"tier\": \"weekly\"}");
+    let errs = errors_in(&root);
+    assert_eq!(errs.len(), 4, "{}", FixtureErrors(errs.clone()));
+    let e = find(&errs, "expected.json", "/output/contains");
+    assert_eq!(e.message, "expected string or array, found integer");
+    let e = find(&errs, "expected.json", "/verdict/0");
+    assert!(
+        e.message
+            .starts_with("unknown variant \"pased\"; expected one of passed,")
+    );
+    assert_eq!(e.hint.as_deref(), Some("did you mean \"passed\"?"));
+    find(&errs, "expected.json", "/notes");
+    let e = find(&errs, "notes.json", "/tier");
+    assert_eq!(
+        e.message,
+        "unknown variant \"weekly\"; expected one of critical, hourly, daily"
+    );
+}
+
+#[test]
+fn a_file_with_very_many_problems_reports_the_first_hundred_and_a_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("many");
+    write(&root.join("input.json"), r#"{"input": 1}"#);
+    let calls: Vec<String> = (0..300)
+        .map(|_| {
+            r#"{"tool": "t", "effect": "read", "request": {}, "response": {}, "tol": 1}"#.into()
+        })
+        .collect();
+    write(
+        &root.join("tool_cassettes.json"),
+        format!(
+            "{{\"format_version\": 1, \"interactions\": [\n{}\n]}}",
+            calls.join(",\n")
+        ),
+    );
+    let errs = errors_in(&root);
+    assert_eq!(errs.len(), 101);
+    assert_eq!(errs[0].pointer.as_deref(), Some("/interactions/0/tol"));
+    assert_eq!(errs[0].line, Some(2));
+    assert_eq!(errs[99].line, Some(101));
+    assert_eq!(
+        errs[100].message,
+        "200 more problems in this file are not shown"
+    );
+}
