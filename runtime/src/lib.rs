@@ -12,6 +12,7 @@ pub mod artifact;
 pub mod cassette;
 #[cfg(feature = "cli")]
 pub mod cli;
+pub mod compile;
 pub mod contract;
 pub mod ctx;
 pub mod effect;

@@ -125,14 +125,14 @@ fn check_one(
 fn forbidden(rule: &ArtifactsRule, artifacts: &[ArtifactRecord], out: &mut Vec<Violation>) {
     for (i, glob) in rule.forbidden_paths.iter().enumerate() {
         let clause = format!("artifacts.forbidden_paths[{i}]");
-        let matcher = match globset::Glob::new(glob) {
-            Ok(g) => g.compile_matcher(),
+        let matcher = match crate::compile::glob(glob) {
+            Ok(m) => m,
             Err(err) => {
                 out.push(Violation::new(
                     clause,
                     reason::INVALID_CONTRACT,
                     FailureClass::Harness,
-                    format!("{glob:?} is not a valid glob: {err}"),
+                    format!("{glob:?} is not a valid glob: {}", err.message),
                 ));
                 continue;
             }

@@ -84,12 +84,15 @@ pub(crate) fn check(rule: &OutputRule, view: &View<'_>, out: &mut Vec<Violation>
         }
     }
     if let Some(pattern) = &rule.regex {
-        match regex::Regex::new(pattern) {
+        match crate::compile::regex(pattern) {
             Err(err) => out.push(Violation::new(
                 "output.regex",
                 reason::INVALID_CONTRACT,
                 FailureClass::Harness,
-                format!("output.regex {pattern:?} is not a valid regular expression: {err}"),
+                format!(
+                    "output.regex {pattern:?} is not a valid regular expression: {}",
+                    err.message
+                ),
             )),
             Ok(re) if !re.is_match(&text) => out.push(
                 Violation::new(

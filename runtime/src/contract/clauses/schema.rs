@@ -13,14 +13,14 @@ pub(crate) fn check(
     instance: &Value,
     out: &mut Vec<Violation>,
 ) {
-    let validator = match jsonschema::validator_for(schema) {
+    let validator = match crate::compile::json_schema(schema) {
         Ok(v) => v,
         Err(err) => {
             out.push(Violation::new(
                 clause,
                 reason::INVALID_CONTRACT,
                 FailureClass::Harness,
-                format!("the JSON Schema of {clause} is invalid: {err}"),
+                format!("the JSON Schema of {clause} is invalid: {}", err.message),
             ));
             return;
         }
