@@ -1,0 +1,36 @@
+//! Calling a tool with retries: transient errors are retried with the same idempotency key.
+
+use serde_json::{Value, json};
+use tapedeck::{Ctx, ToolError};
+
+/// Calls `tool` up to `1 + retries` times while it fails with a transient error
+/// ([`ToolError::is_transient`]), reusing `key` on every attempt. Before each retry it emits a
+/// `retry` event (`{"tool", "attempt", "error"}`) and waits the error's `Retry-After`, if any.
+pub(crate) async fn call_with_retries(
+    ctx: &Ctx,
+    tool: &str,
+    args: &Value,
+    key: Option<&str>,
+    retries: u32,
+) -> Result<(usize, Value), ToolError> {
+    let mut retried = 0;
+    loop {
+        let mut handle = ctx.tool(tool);
+        if let Some(key) = key {
+            handle = handle.idempotency_key(key);
+        }
+        match handle.call_indexed(args).await {
+            Err(error) if error.is_transient() && retried < retries => {
+                retried += 1;
+                ctx.event(
+                    "retry",
+                    json!({"tool": tool, "attempt": retried + 1, "error": error.kind()}),
+                );
+                if let Some(wait) = error.retry_after() {
+                    ctx.sleep(wait).await;
+                }
+            }
+            other => return other,
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! The executor: runs a script's steps against a `Ctx`.
+
+use crate::error::ScriptError;
+use crate::retry::call_with_retries;
+use crate::saved::{Saved, Store};
+use crate::script::Script;
+use crate::step::{ArtifactStep, CallStep, OnError, StatusKind, StatusStep, Step};
+use futures_util::future::join_all;
+use serde_json::{Value, json};
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+use tapedeck::{Ctx, Declared};
+
+/// What the steps of one run share.
+#[derive(Default)]
+struct RunState {
+    saved: Store,
+    output: RefCell<Option<Value>>,
+}
+
+/// The scripted agent: executes `script`'s steps in order and returns the value set by the
+/// last `output` step (`null` if there is none).
+///
+/// Stops with an error when a `call` step fails with `on_error: fail` (the default) or a
+/// reference does not resolve; panics at a `panic` step. Inside `parallel`, every nested step
+/// runs to its end and the first error in step order is returned.
+pub async fn scripted(ctx: &Ctx, script: Script) -> Result<Value, ScriptError> {
+    let state = RunState::default();
+    for (i, step) in script.steps.iter().enumerate() {
+        run_step(ctx, &state, step, format!("steps[{i}]")).await?;
+    }
+    Ok(state.output.take().unwrap_or(Value::Null))
+}
+
+type StepFuture<'a> = Pin<Box<dyn Future<Output = Result<(), ScriptError>> + 'a>>;
+
+/// Runs one step; `at` is its position for error messages.
+fn run_step<'a>(ctx: &'a Ctx, state: &'a RunState, step: &'a Step, at: String) -> StepFuture<'a> {
+    Box::pin(async move {
+        match step {
+            Step::Call(call) => run_call(ctx, state, call, &at).await,
+            Step::Artifact(artifact) => write_artifact(ctx, state, artifact, &at),
+            Step::Evidence(e) => {
+                ctx.evidence(state.saved.evidence_path(&e.evidence, &at)?);
+                Ok(())
+            }
+            Step::Output(o) => {
+                let value = state
+                    .saved
+                    .substitute(o.output.as_ref().unwrap_or(&Value::Null), &at)?;
+                *state.output.borrow_mut() = Some(value);
+                Ok(())
+            }
+            Step::Status(s) => {
+                ctx.declare(declared(s));
+                Ok(())
+            }
+            Step::Panic(p) => panic!("{}", p.panic),
+            Step::Sleep(s) => {
+                ctx.sleep(Duration::from_millis(s.sleep_ms)).await;
+                Ok(())
+            }
+            Step::Parallel(p) => {
+                let branches =
+                    p.parallel.iter().enumerate().map(|(i, nested)| {
+                        run_step(ctx, state, nested, format!("{at}.parallel[{i}]"))
+                    });
+                join_all(branches).await.into_iter().collect()
+            }
+            Step::Event(e) => {
+                ctx.event(e.event.as_str(), state.saved.substitute(&e.data, &at)?);
+                Ok(())
+            }
+        }
+    })
+}
+
+async fn run_call(
+    ctx: &Ctx,
+    state: &RunState,
+    step: &CallStep,
+    at: &str,
+) -> Result<(), ScriptError> {
+    let args = state.saved.substitute(&step.args, at)?;
+    let result = call_with_retries(
+        ctx,
+        &step.call,
+        &args,
+        step.idempotency_key.as_deref(),
+        step.retries,
+    )
+    .await;
+    let saved = match result {
+        Ok((index, value)) => Saved {
+            value,
+            call: Some(index),
+        },
+        Err(error) if step.on_error == OnError::Continue => Saved {
+            value: json!({"error": error.kind()}),
+            call: None,
+        },
+        Err(source) => {
+            return Err(ScriptError::Tool {
+                step: at.to_string(),
+                source,
+            });
+        }
+    };
+    if let Some(name) = &step.save_as {
+        state.saved.save(name, saved);
+    }
+    Ok(())
+}
+
+fn write_artifact(
+    ctx: &Ctx,
+    state: &RunState,
+    step: &ArtifactStep,
+    at: &str,
+) -> Result<(), ScriptError> {
+    let value = match (&step.content, &step.from) {
+        (Some(content), _) => state.saved.substitute(content, at)?,
+        (None, Some(name)) => state.saved.get(name, at)?.value,
+        (None, None) => Value::Null,
+    };
+    let written = match &value {
+        Value::String(text) => ctx.artifact(&step.artifact, text),
+        other => ctx.artifact_json(&step.artifact, other),
+    };
+    written.map(drop).map_err(|source| ScriptError::Artifact {
+        step: at.to_string(),
+        source,
+    })
+}
+
+fn declared(step: &StatusStep) -> Declared {
+    match step.status {
+        StatusKind::Blocked => Declared::blocked(&step.reason),
+        StatusKind::Degraded => Declared::degraded(&step.reason),
+        StatusKind::Failed => Declared::failed(&step.reason),
+    }
+}

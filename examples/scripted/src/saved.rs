@@ -1,0 +1,172 @@
+//! Saved values and `$name` references.
+//!
+//! A `call` step with `save_as` saves its response (or `{"error": kind}`) under a name. Later
+//! steps refer to it with a string that is exactly `"$name"` (the whole value) or
+//! `"$name/json/pointer"` (an RFC 6901 pointer into it), anywhere inside `args`, `content`,
+//! `output` or event `data`. `"$$text"` is the literal string `"$text"`. References are
+//! whole strings: there is no interpolation inside longer text.
+
+use crate::error::ScriptError;
+use serde_json::Value;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+/// A value saved by a `call` step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Saved {
+    /// The response, or `{"error": kind}` for a failed call with `on_error: continue`.
+    pub value: Value,
+    /// The call's index (for evidence paths `/calls/<i>/response/...`); `None` if it failed.
+    pub call: Option<usize>,
+}
+
+/// The saved values of one script run.
+#[derive(Debug, Default)]
+pub(crate) struct Store {
+    values: RefCell<BTreeMap<String, Saved>>,
+}
+
+/// A parsed `$name/pointer` reference.
+struct Reference<'s> {
+    name: &'s str,
+    pointer: &'s str,
+}
+
+/// `Some` if `text` is a reference (`$name...`, not `$$...`).
+fn reference(text: &str) -> Option<Reference<'_>> {
+    let rest = text.strip_prefix('$')?;
+    if rest.starts_with('$') {
+        return None;
+    }
+    let (name, pointer) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    Some(Reference { name, pointer })
+}
+
+impl Store {
+    /// Saves (or replaces) a value.
+    pub fn save(&self, name: &str, saved: Saved) {
+        self.values.borrow_mut().insert(name.to_string(), saved);
+    }
+
+    /// The value saved under `name`.
+    pub fn get(&self, name: &str, at: &str) -> Result<Saved, ScriptError> {
+        let values = self.values.borrow();
+        values
+            .get(name)
+            .cloned()
+            .ok_or_else(|| ScriptError::UnknownName {
+                step: at.to_string(),
+                name: name.to_string(),
+                known: if values.is_empty() {
+                    "none".to_string()
+                } else {
+                    values.keys().cloned().collect::<Vec<_>>().join(", ")
+                },
+            })
+    }
+
+    /// `value` with every reference replaced by what it refers to.
+    pub fn substitute(&self, value: &Value, at: &str) -> Result<Value, ScriptError> {
+        Ok(match value {
+            Value::String(text) => match reference(text) {
+                Some(r) => {
+                    let saved = self.get(r.name, at)?;
+                    saved.value.pointer(r.pointer).cloned().ok_or_else(|| {
+                        ScriptError::UnresolvedReference {
+                            step: at.to_string(),
+                            reference: text.clone(),
+                        }
+                    })?
+                }
+                None => match text.strip_prefix("$$") {
+                    Some(rest) => Value::String(format!("${rest}")),
+                    None => value.clone(),
+                },
+            },
+            Value::Array(items) => Value::Array(
+                items
+                    .iter()
+                    .map(|v| self.substitute(v, at))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .map(|(k, v)| Ok((k.clone(), self.substitute(v, at)?)))
+                    .collect::<Result<_, ScriptError>>()?,
+            ),
+            other => other.clone(),
+        })
+    }
+
+    /// An evidence path: `$name/rest` becomes `/calls/<i>/response/rest` for the call saved as
+    /// `name`; any other text is cited as written.
+    pub fn evidence_path(&self, text: &str, at: &str) -> Result<String, ScriptError> {
+        let Some(r) = reference(text) else {
+            return Ok(text.strip_prefix('$').unwrap_or(text).to_string());
+        };
+        let call = self
+            .get(r.name, at)?
+            .call
+            .ok_or_else(|| ScriptError::NoCallIndex {
+                step: at.to_string(),
+                name: r.name.to_string(),
+            })?;
+        Ok(format!("/calls/{call}/response{}", r.pointer))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn store() -> Store {
+        let store = Store::default();
+        store.save(
+            "quote",
+            Saved {
+                value: json!({"price": 7, "items": ["a"]}),
+                call: Some(2),
+            },
+        );
+        store
+    }
+
+    #[test]
+    fn substitutes_whole_values_and_pointers() {
+        let out = store()
+            .substitute(
+                &json!({"all": "$quote", "p": ["$quote/price"], "lit": "$$quote", "t": "x $quote"}),
+                "steps[0]",
+            )
+            .unwrap();
+        assert_eq!(
+            out,
+            json!({"all": {"price": 7, "items": ["a"]}, "p": [7], "lit": "$quote", "t": "x $quote"})
+        );
+    }
+
+    #[test]
+    fn unknown_names_and_pointers_are_errors() {
+        let err = store().substitute(&json!("$nope"), "steps[1]").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "step steps[1]: `$nope` refers to no saved value (saved so far: quote)"
+        );
+        assert!(store().substitute(&json!("$quote/missing"), "s").is_err());
+    }
+
+    #[test]
+    fn evidence_paths_resolve_to_call_indices() {
+        let s = store();
+        assert_eq!(
+            s.evidence_path("$quote/price", "s").unwrap(),
+            "/calls/2/response/price"
+        );
+        assert_eq!(s.evidence_path("/state/x", "s").unwrap(), "/state/x");
+        assert_eq!(s.evidence_path("$$odd", "s").unwrap(), "$odd");
+    }
+}
