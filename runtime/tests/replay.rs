@@ -669,3 +669,26 @@ fn production_calls_are_bounded_by_the_deadline_and_unknown_tools_are_blocked() 
         "{err}"
     );
 }
+
+#[test]
+fn concurrent_side_effects_stay_in_call_order_in_the_ledger() {
+    let tools = Toolbox::new()
+        .with("slow_write", Effect::Write, |_| async {
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            Ok(json!("slow"))
+        })
+        .with("fast_write", Effect::Write, |_| async { Ok(json!("fast")) });
+    let ctx = Ctx::builder().toolbox(tools).build();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let (a, b) = tokio::join!(ctx.tool("slow_write").idempotency_key("k").call(json!({})), ctx.tool("fast_write").idempotency_key("k").call(json!({})));
+        a.unwrap();
+        b.unwrap();
+        ctx.tool("slow_write").idempotency_key("k").call(json!({})).await.unwrap();
+    });
+    let obs = ctx.observation();
+    let calls: Vec<(usize, &str)> = obs.calls.iter().map(|c| (c.index, c.tool.as_str())).collect();
+    assert_eq!(calls, [(0, "slow_write"), (1, "fast_write"), (2, "slow_write")]);
+    let ledger: Vec<(usize, u32)> = obs.ledger.iter().map(|e| (e.call, e.attempt)).collect();
+    assert_eq!(ledger, [(0, 1), (1, 1), (2, 2)], "attempts count per tool and key, in call order");
+}

@@ -21,36 +21,50 @@ pub struct Journal {
 }
 
 impl Journal {
-    /// Reserves the next call index.
-    pub fn next_call_index(&self) -> usize {
-        self.calls.len()
+    /// Records a finished call, and its ledger entry when `ledger` is set (side effects, and
+    /// blocked calls kept as evidence). Concurrent calls may finish out of order; calls and the
+    /// ledger stay in call (start) order, and attempts are numbered in that order.
+    pub fn record_call(&mut self, call: CallRecord, ledger: Option<LedgerOutcome>) {
+        let entry = ledger.map(|outcome| LedgerEntry {
+            call: call.index,
+            tool: call.tool.clone(),
+            effect: call.effect,
+            idempotency_key: call.idempotency_key.clone(),
+            attempt: 1,
+            outcome,
+        });
+        let position = self.calls.partition_point(|c| c.index < call.index);
+        self.calls.insert(position, call);
+        if let Some(entry) = entry {
+            let position = self.ledger.partition_point(|e| e.call < entry.call);
+            self.ledger.insert(position, entry);
+            self.number_attempts();
+        }
     }
 
-    /// Records a finished call, and its ledger entry when its effect is a side effect (or when
-    /// `force_ledger` says a blocked call must be kept as evidence).
-    pub fn record_call(&mut self, call: CallRecord, ledger: Option<LedgerOutcome>) {
-        if let Some(outcome) = ledger {
-            let attempt = 1 + self
-                .ledger
-                .iter()
-                .filter(|e| e.tool == call.tool && same_attempt_group(e, &call, &self.calls))
-                .count() as u32;
-            self.ledger.push(LedgerEntry {
-                call: call.index,
-                tool: call.tool.clone(),
-                effect: call.effect,
-                idempotency_key: call.idempotency_key.clone(),
-                attempt,
-                outcome,
-            });
+    /// Numbers each ledger entry within its group: the same tool and idempotency key, or,
+    /// without keys, the same tool and request.
+    fn number_attempts(&mut self) {
+        for i in 0..self.ledger.len() {
+            let earlier = (0..i).filter(|&j| self.same_group(j, i)).count();
+            self.ledger[i].attempt = earlier as u32 + 1;
         }
-        self.calls.push(call);
-        // Calls may finish out of order when they run concurrently; keep index order.
-        if self.calls.len() > 1
-            && self.calls[self.calls.len() - 2].index > self.calls[self.calls.len() - 1].index
-        {
-            self.calls.sort_by_key(|c| c.index);
+    }
+
+    fn same_group(&self, a: usize, b: usize) -> bool {
+        let (x, y) = (&self.ledger[a], &self.ledger[b]);
+        if x.tool != y.tool {
+            return false;
         }
+        match (&x.idempotency_key, &y.idempotency_key) {
+            (Some(k), Some(l)) => k == l,
+            (None, None) => self.request_of(x.call) == self.request_of(y.call),
+            _ => false,
+        }
+    }
+
+    fn request_of(&self, index: usize) -> Option<&Value> {
+        self.calls.iter().find(|c| c.index == index).map(|c| &c.request)
     }
 
     /// Records an artifact (a second write to the same path replaces the first).
@@ -80,19 +94,6 @@ impl Journal {
             usage: self.usage,
             ..Observation::default()
         }
-    }
-}
-
-/// Two ledger entries are attempts of the same logical call if they share an idempotency key,
-/// or, without keys, the same request.
-fn same_attempt_group(entry: &LedgerEntry, call: &CallRecord, calls: &[CallRecord]) -> bool {
-    match (&entry.idempotency_key, &call.idempotency_key) {
-        (Some(a), Some(b)) => a == b,
-        (None, None) => calls
-            .iter()
-            .find(|c| c.index == entry.call)
-            .is_some_and(|c| c.request == call.request),
-        _ => false,
     }
 }
 
