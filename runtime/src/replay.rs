@@ -156,7 +156,15 @@ fn finish(ctx: &Ctx, returned: Result<AgentReturn, String>, mode: Mode) -> Repla
             verdict: d.verdict,
             reason: d.reason,
         },
-        Ok(AgentReturn::Error(message)) => Outcome::Error { message },
+        // A status declared through `ctx.declare` before returning an error is the agent's own
+        // account of the failure (e.g. blocked on an open breaker); it wins over the bare error.
+        Ok(AgentReturn::Error(message)) => match declared {
+            Some(d) => Outcome::Declared {
+                verdict: d.verdict,
+                reason: d.reason,
+            },
+            None => Outcome::Error { message },
+        },
         Ok(AgentReturn::Harness(message)) => Outcome::Harness { message },
         Ok(AgentReturn::Output(output)) => {
             observation.output = Some(output);
@@ -178,6 +186,26 @@ fn finish(ctx: &Ctx, returned: Result<AgentReturn, String>, mode: Mode) -> Repla
     }
 }
 
+thread_local! {
+    /// Set while an agent future is polled under [`CatchUnwind`].
+    static IN_AGENT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Installs (once) a panic hook that stays silent for agent panics that replay catches and
+/// observes as `agent_panicked`, and defers to the previous hook for every other panic. The
+/// harness calls this; a library user may too.
+pub fn quiet_caught_agent_panics() {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !IN_AGENT.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+}
+
 /// Catches a panic while polling the wrapped future; `Err` carries the panic message.
 struct CatchUnwind<F>(AssertUnwindSafe<F>);
 
@@ -185,7 +213,13 @@ impl<F: Future + Unpin> Future for CatchUnwind<F> {
     type Output = Result<F::Output, String>;
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let inner = &mut self.0;
-        match catch_unwind(AssertUnwindSafe(|| Pin::new(&mut inner.0).poll(cx))) {
+        let polled = IN_AGENT.with(|flag| {
+            let outer = flag.replace(true);
+            let polled = catch_unwind(AssertUnwindSafe(|| Pin::new(&mut inner.0).poll(cx)));
+            flag.set(outer);
+            polled
+        });
+        match polled {
             Ok(Poll::Pending) => Poll::Pending,
             Ok(Poll::Ready(v)) => Poll::Ready(Ok(v)),
             Err(payload) => Poll::Ready(Err(panic_message(payload.as_ref()))),

@@ -679,16 +679,59 @@ fn concurrent_side_effects_stay_in_call_order_in_the_ledger() {
         })
         .with("fast_write", Effect::Write, |_| async { Ok(json!("fast")) });
     let ctx = Ctx::builder().toolbox(tools).build();
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     runtime.block_on(async {
-        let (a, b) = tokio::join!(ctx.tool("slow_write").idempotency_key("k").call(json!({})), ctx.tool("fast_write").idempotency_key("k").call(json!({})));
+        let (a, b) = tokio::join!(
+            ctx.tool("slow_write").idempotency_key("k").call(json!({})),
+            ctx.tool("fast_write").idempotency_key("k").call(json!({}))
+        );
         a.unwrap();
         b.unwrap();
-        ctx.tool("slow_write").idempotency_key("k").call(json!({})).await.unwrap();
+        ctx.tool("slow_write")
+            .idempotency_key("k")
+            .call(json!({}))
+            .await
+            .unwrap();
     });
     let obs = ctx.observation();
-    let calls: Vec<(usize, &str)> = obs.calls.iter().map(|c| (c.index, c.tool.as_str())).collect();
-    assert_eq!(calls, [(0, "slow_write"), (1, "fast_write"), (2, "slow_write")]);
+    let calls: Vec<(usize, &str)> = obs
+        .calls
+        .iter()
+        .map(|c| (c.index, c.tool.as_str()))
+        .collect();
+    assert_eq!(
+        calls,
+        [(0, "slow_write"), (1, "fast_write"), (2, "slow_write")]
+    );
     let ledger: Vec<(usize, u32)> = obs.ledger.iter().map(|e| (e.call, e.attempt)).collect();
-    assert_eq!(ledger, [(0, 1), (1, 1), (2, 2)], "attempts count per tool and key, in call order");
+    assert_eq!(
+        ledger,
+        [(0, 1), (1, 1), (2, 2)],
+        "attempts count per tool and key, in call order"
+    );
+}
+
+#[test]
+fn a_status_declared_before_an_error_wins_over_the_error() {
+    let f = fixture(
+        "declared_err",
+        json!({"input": null}),
+        json!({}),
+        json!({"interactions": []}),
+    );
+    let agent = async |ctx: &Ctx, _: Value| -> Result<(), String> {
+        ctx.declare(Declared::blocked("retry_budget_exhausted"));
+        Err("gave up".into())
+    };
+    let run = Replay::new(&f).run_blocking(&agent_fn(agent));
+    assert_eq!(
+        run.observation.outcome,
+        Outcome::Declared {
+            verdict: tapedeck::Verdict::Blocked,
+            reason: "retry_budget_exhausted".into()
+        }
+    );
 }

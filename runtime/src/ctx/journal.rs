@@ -64,7 +64,10 @@ impl Journal {
     }
 
     fn request_of(&self, index: usize) -> Option<&Value> {
-        self.calls.iter().find(|c| c.index == index).map(|c| &c.request)
+        self.calls
+            .iter()
+            .find(|c| c.index == index)
+            .map(|c| &c.request)
     }
 
     /// Records an artifact (a second write to the same path replaces the first).

@@ -64,6 +64,7 @@ impl Harness {
 
     /// Runs the trials selected by `args` and returns the process exit code.
     pub fn run(&self, args: &Arguments) -> ExitCode {
+        crate::replay::quiet_caught_agent_panics();
         libtest_mimic::run(args, self.trials(args)).exit_code()
     }
 
