@@ -93,6 +93,21 @@ fn bench(c: &mut Criterion) {
     c.bench_function("load (strict Fixture::load)", |b| {
         b.iter(|| black_box(Fixture::load(black_box(&dir)).unwrap()))
     });
+    c.bench_function("replay only (loaded fixture)", |b| {
+        b.iter(|| black_box(runtime.block_on(Replay::new(&fixture).run(&agent))))
+    });
+    c.bench_function("judge only (replayed observation)", |b| {
+        b.iter(|| {
+            black_box(judge(
+                &fixture.expected,
+                &JudgeInput {
+                    observation: &run.observation,
+                    state: fixture.input.state.as_ref(),
+                    validators: &validators,
+                },
+            ))
+        })
+    });
     c.bench_function("replay_end_to_end (load + replay + judge)", |b| {
         b.iter(|| {
             let fixture = Fixture::load(black_box(&dir)).unwrap();

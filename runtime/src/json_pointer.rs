@@ -205,6 +205,25 @@ impl PointerPattern {
         })
     }
 
+    /// Whether the pattern matches at least one existing place in `doc`.
+    pub fn is_present_in(&self, doc: &Value) -> bool {
+        fn present(doc: &Value, tokens: &[String]) -> bool {
+            let Some((first, rest)) = tokens.split_first() else {
+                return true;
+            };
+            match doc {
+                Value::Object(map) if first == "*" => map.values().any(|v| present(v, rest)),
+                Value::Object(map) => map.get(first.as_str()).is_some_and(|v| present(v, rest)),
+                Value::Array(items) if first == "*" => items.iter().any(|v| present(v, rest)),
+                Value::Array(items) => parse_index(first)
+                    .and_then(|i| items.get(i))
+                    .is_some_and(|v| present(v, rest)),
+                _ => false,
+            }
+        }
+        present(doc, self.tokens())
+    }
+
     /// Removes every place the pattern matches from `doc` (object keys are removed, array
     /// items are replaced by `null` so that indices stay stable). The empty pattern replaces
     /// the whole document with `null`.

@@ -80,8 +80,8 @@ impl<'f> Replay<'f> {
     pub fn ctx(&self) -> Ctx {
         let fixture = self.fixture;
         let volatile = fixture.expected.volatile_patterns();
-        let cassette = Arc::new(fixture.cassette.clone());
-        let matcher = Matcher::new(&cassette, request_patterns(&volatile));
+        let cassette = Arc::clone(&fixture.cassette);
+        let matcher = Matcher::new(Arc::clone(&cassette), request_patterns(&volatile));
         let base = fixture
             .cassette
             .recorded_at
@@ -148,8 +148,8 @@ fn default_epoch() -> SystemTime {
 
 /// Turns how the agent ended, and what the ctx saw, into a [`ReplayRun`].
 fn finish(ctx: &Ctx, returned: Result<AgentReturn, String>, mode: Mode) -> ReplayRun {
-    let mut observation = ctx.observation();
     let declared = ctx.declared();
+    let (mut observation, misses) = ctx.take_observation();
     observation.outcome = match returned {
         Err(message) => Outcome::Panicked { message },
         Ok(AgentReturn::Declared(d)) => Outcome::Declared {
@@ -180,7 +180,7 @@ fn finish(ctx: &Ctx, returned: Result<AgentReturn, String>, mode: Mode) -> Repla
     observation.unused_interactions = ctx.unused_interactions();
     ReplayRun {
         observation,
-        misses: ctx.misses(),
+        misses,
         captured: ctx.captured_values(),
         mode,
     }

@@ -61,7 +61,7 @@ fn minimal_fixture_needs_only_input_json() {
         fixture.input.input["question"],
         "Why was I charged a late fee?"
     );
-    assert_eq!(fixture.cassette, Cassette::empty());
+    assert_eq!(*fixture.cassette, Cassette::empty());
     assert_eq!(fixture.expected, Contract::default());
     assert_eq!(fixture.notes, Default::default());
 }

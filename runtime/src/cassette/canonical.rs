@@ -2,6 +2,7 @@
 
 use crate::json_pointer::PointerPattern;
 use serde_json::{Number, Value};
+use std::borrow::Cow;
 
 /// The patterns of `volatile` that apply to requests: those of the form `/calls/*/request/...`,
 /// reduced to the part inside the request.
@@ -16,14 +17,32 @@ pub fn request_patterns(volatile: &[PointerPattern]) -> Vec<PointerPattern> {
 }
 
 /// The canonical form of a request: volatile paths removed and integral floats written as
-/// integers (`1.0` and `1` match). Keys are sorted by construction.
-pub fn canonical_request(request: &Value, patterns: &[PointerPattern]) -> Value {
+/// integers (`1.0` and `1` match). Keys are sorted by construction. Borrowed (no copy) when the
+/// request is already canonical, which is the common case.
+pub fn canonical_request<'v>(request: &'v Value, patterns: &[PointerPattern]) -> Cow<'v, Value> {
+    let touched = patterns.iter().any(|p| p.is_present_in(request));
+    if !touched && !has_integral_float(request) {
+        return Cow::Borrowed(request);
+    }
     let mut value = request.clone();
     normalize_numbers(&mut value);
     for pattern in patterns {
         pattern.remove_from(&mut value);
     }
-    value
+    Cow::Owned(value)
+}
+
+fn has_integral_float(value: &Value) -> bool {
+    match value {
+        Value::Number(n) => {
+            n.is_f64()
+                && n.as_f64()
+                    .is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+        }
+        Value::Array(items) => items.iter().any(has_integral_float),
+        Value::Object(map) => map.values().any(has_integral_float),
+        _ => false,
+    }
 }
 
 fn normalize_numbers(value: &mut Value) {
@@ -55,10 +74,13 @@ mod tests {
             .collect();
         let patterns = request_patterns(&volatile);
         assert_eq!(patterns.len(), 1);
-        let canonical = canonical_request(
-            &json!({"nonce": "abc", "amount": 10.0, "items": [1.5]}),
-            &patterns,
+        let request = json!({"nonce": "abc", "amount": 10.0, "items": [1.5]});
+        let canonical = canonical_request(&request, &patterns);
+        assert_eq!(*canonical, json!({"amount": 10, "items": [1.5]}));
+        let plain = json!({"q": "x"});
+        assert!(
+            matches!(canonical_request(&plain, &patterns), Cow::Borrowed(_)),
+            "nothing to change: no copy"
         );
-        assert_eq!(canonical, json!({"amount": 10, "items": [1.5]}));
     }
 }

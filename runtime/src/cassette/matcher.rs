@@ -7,7 +7,9 @@ use crate::effect::Effect;
 use crate::json_pointer::{PointerPattern, differences};
 use crate::mode::Mode;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// How many nearest interactions a miss report lists, and how many differing paths each.
 const NEAREST: usize = 3;
@@ -19,18 +21,20 @@ pub struct Matcher {
     entries: Vec<Entry>,
     by_tool: HashMap<String, Vec<usize>>,
     patterns: Vec<PointerPattern>,
+    cassette: Arc<Cassette>,
 }
 
 #[derive(Debug)]
 struct Entry {
     id: String,
-    canonical: Value,
+    /// The canonical request, when it differs from the recorded one.
+    canonical: Option<Value>,
     consumed: bool,
 }
 
 impl Matcher {
     /// Prepares `cassette` for matching; `patterns` are the request-level volatile patterns.
-    pub fn new(cassette: &Cassette, patterns: Vec<PointerPattern>) -> Matcher {
+    pub fn new(cassette: Arc<Cassette>, patterns: Vec<PointerPattern>) -> Matcher {
         let mut by_tool: HashMap<String, Vec<usize>> = HashMap::new();
         let entries = cassette
             .interactions
@@ -40,7 +44,10 @@ impl Matcher {
                 by_tool.entry(interaction.tool.clone()).or_default().push(i);
                 Entry {
                     id: interaction_id(interaction, i),
-                    canonical: canonical_request(&interaction.request, &patterns),
+                    canonical: match canonical_request(&interaction.request, &patterns) {
+                        Cow::Owned(v) => Some(v),
+                        Cow::Borrowed(_) => None,
+                    },
                     consumed: false,
                 }
             })
@@ -49,11 +56,20 @@ impl Matcher {
             entries,
             by_tool,
             patterns,
+            cassette,
         }
     }
 
+    /// The canonical request of the interaction at `index`.
+    fn recorded(&self, index: usize) -> &Value {
+        self.entries[index]
+            .canonical
+            .as_ref()
+            .unwrap_or(&self.cassette.interactions[index].request)
+    }
+
     /// The canonical form of a live request under this matcher's volatile patterns.
-    pub fn canonical(&self, request: &Value) -> Value {
+    pub fn canonical<'v>(&self, request: &'v Value) -> Cow<'v, Value> {
         canonical_request(request, &self.patterns)
     }
 
@@ -64,7 +80,7 @@ impl Matcher {
         let found = candidates
             .iter()
             .copied()
-            .find(|&i| !self.entries[i].consumed && self.entries[i].canonical == *canonical)?;
+            .find(|&i| !self.entries[i].consumed && self.recorded(i) == canonical)?;
         self.entries[found].consumed = true;
         Some(found)
     }
@@ -84,7 +100,8 @@ impl Matcher {
     }
 
     /// The effect recorded for `tool`, if the cassette has any interaction of it.
-    pub fn recorded_effect(&self, tool: &str, cassette: &Cassette) -> Option<Effect> {
+    pub fn recorded_effect(&self, tool: &str) -> Option<Effect> {
+        let cassette = &self.cassette;
         self.by_tool
             .get(tool)
             .and_then(|ix| ix.first())
@@ -109,7 +126,7 @@ impl Matcher {
             .iter()
             .map(|&i| {
                 let e = &self.entries[i];
-                let diffs = differences(&e.canonical, canonical, MAX_DIFFS);
+                let diffs = differences(self.recorded(i), canonical, MAX_DIFFS);
                 (
                     diffs.len(),
                     e.consumed,
@@ -215,7 +232,7 @@ mod tests {
             {"id": "b", "tool": "search", "effect": "read", "request": {"q": "x"}, "response": 2},
             {"id": "c", "tool": "search", "effect": "read", "request": {"q": "y"}, "response": 3},
         ]));
-        let mut m = Matcher::new(&c, vec![]);
+        let mut m = Matcher::new(Arc::new(c), vec![]);
         assert_eq!(m.take("search", &json!({"q": "y"})), Some(2));
         assert_eq!(m.take("search", &json!({"q": "x"})), Some(0));
         assert_eq!(m.take("search", &json!({"q": "x"})), Some(1));
@@ -229,7 +246,7 @@ mod tests {
             {"id": "s1", "tool": "search", "effect": "read", "request": {"q": "x", "ts": 1}, "response": 1},
             {"id": "s2", "tool": "search", "effect": "read", "request": {"q": "z", "ts": 1, "page": 2}, "response": 1},
         ]));
-        let m = Matcher::new(&c, vec![]);
+        let m = Matcher::new(Arc::new(c), vec![]);
         let report = m.miss_report(
             "search",
             &json!({"q": "x", "ts": 2}),
@@ -257,7 +274,7 @@ mod tests {
     fn miss_report_for_unrecorded_tool_lists_recorded_tools() {
         let c =
             cassette(json!([{"tool": "search", "effect": "read", "request": {}, "response": 1}]));
-        let m = Matcher::new(&c, vec![]);
+        let m = Matcher::new(Arc::new(c), vec![]);
         let report = m.miss_report("charge", &json!({}), None, Mode::Strict);
         assert_eq!(report.recorded_tools, vec!["search"]);
         assert!(report.nearest.is_empty());

@@ -86,6 +86,19 @@ impl Journal {
         record
     }
 
+    /// Moves the contents out into an observation (the run is over; nothing is copied).
+    pub fn take_observation(&mut self) -> Observation {
+        Observation {
+            artifacts: std::mem::take(&mut self.artifacts),
+            calls: std::mem::take(&mut self.calls),
+            ledger: std::mem::take(&mut self.ledger),
+            evidence: std::mem::take(&mut self.evidence),
+            events: std::mem::take(&mut self.events),
+            usage: self.usage,
+            ..Observation::default()
+        }
+    }
+
     /// Builds the observation (the journal keeps its contents).
     pub fn to_observation(&self) -> Observation {
         Observation {

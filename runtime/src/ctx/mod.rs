@@ -288,6 +288,15 @@ impl Ctx {
         obs
     }
 
+    /// Ends observation: moves what the run did out of the ctx (later calls start a new record).
+    pub(crate) fn take_observation(&self) -> (Observation, Vec<crate::cassette::MissReport>) {
+        let mut journal = self.journal();
+        let mut obs = journal.take_observation();
+        obs.elapsed_ms = self.inner.clock.elapsed_ms();
+        obs.deadline_ms = self.inner.deadline_ms;
+        (obs, std::mem::take(&mut journal.misses))
+    }
+
     /// The status the agent declared, if any.
     pub fn declared(&self) -> Option<Declared> {
         self.journal().declared.clone()

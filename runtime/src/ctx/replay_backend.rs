@@ -65,7 +65,7 @@ impl ReplayBackend {
         self.toolbox
             .as_ref()
             .and_then(|t| t.effect_of(tool))
-            .or_else(|| self.matcher.recorded_effect(tool, &self.cassette))
+            .or_else(|| self.matcher.recorded_effect(tool))
     }
 
     /// Interactions never used.

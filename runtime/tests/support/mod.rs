@@ -13,13 +13,14 @@ pub fn fixture(id: &str, input: Value, expected: Value, cassette: Value) -> Fixt
     if cassette_value.get("format_version").is_none() {
         cassette_value["format_version"] = 1.into();
     }
-    let cassette = serde_json::from_value(cassette_value).expect("test tool_cassettes.json");
+    let cassette: tapedeck::Cassette =
+        serde_json::from_value(cassette_value).expect("test tool_cassettes.json");
     Fixture {
         id: id.to_string(),
         dir: std::path::PathBuf::from(id),
         input,
         expected,
-        cassette,
+        cassette: std::sync::Arc::new(cassette),
         notes: Notes::default(),
     }
 }
