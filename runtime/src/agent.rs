@@ -91,7 +91,7 @@ pub type AgentFuture<'a> = Pin<Box<dyn Future<Output = AgentReturn> + 'a>>;
 /// the recorder can call any agent the same way.
 pub trait Agent: Send + Sync {
     /// Calls the agent with a JSON input.
-    fn call<'a>(&'a self, ctx: &'a Ctx, input: Value) -> AgentFuture<'a>;
+    fn call<'a>(&'a self, ctx: &'a Ctx, input: &'a Value) -> AgentFuture<'a>;
 }
 
 /// Wraps an `async fn(&Ctx, Input) -> Result<Output, E>` as an [`Agent`].
@@ -128,18 +128,8 @@ where
     O: Serialize,
     E: fmt::Display + 'static,
 {
-    fn call<'a>(&'a self, ctx: &'a Ctx, input: Value) -> AgentFuture<'a> {
-        Box::pin(async move {
-            let input: I = match serde_json::from_value(input) {
-                Ok(i) => i,
-                Err(e) => {
-                    return AgentReturn::Harness(format!(
-                        "input.json `input` does not fit the agent's input type: {e}"
-                    ));
-                }
-            };
-            into_return((self.f)(ctx, input).await)
-        })
+    fn call<'a>(&'a self, ctx: &'a Ctx, input: &'a Value) -> AgentFuture<'a> {
+        call_typed(&self.f, ctx, input)
     }
 }
 
@@ -160,7 +150,7 @@ pub fn into_return<O: Serialize, E: fmt::Display + 'static>(result: Result<O, E>
 }
 
 /// Calls a typed agent function with a JSON input (what `#[agent_fixture]` expands to).
-pub fn call_typed<'a, F, I, O, E>(f: &'a F, ctx: &'a Ctx, input: Value) -> AgentFuture<'a>
+pub fn call_typed<'a, F, I, O, E>(f: &'a F, ctx: &'a Ctx, input: &'a Value) -> AgentFuture<'a>
 where
     F: AsyncFn(&Ctx, I) -> Result<O, E>,
     I: DeserializeOwned,
@@ -168,7 +158,7 @@ where
     E: fmt::Display + 'static,
 {
     Box::pin(async move {
-        let input: I = match serde_json::from_value(input) {
+        let input: I = match I::deserialize(input) {
             Ok(i) => i,
             Err(e) => {
                 return AgentReturn::Harness(format!(
@@ -191,7 +181,7 @@ where
 
 /// An [`ErasedAgent`](crate::harness::registry::ErasedAgent) function pointer as an [`Agent`].
 impl Agent for crate::harness::registry::ErasedAgent {
-    fn call<'a>(&'a self, ctx: &'a Ctx, input: Value) -> AgentFuture<'a> {
+    fn call<'a>(&'a self, ctx: &'a Ctx, input: &'a Value) -> AgentFuture<'a> {
         (self)(ctx, input)
     }
 }

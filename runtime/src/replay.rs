@@ -113,7 +113,7 @@ impl<'f> Replay<'f> {
     pub async fn run(self, agent: &dyn Agent) -> ReplayRun {
         let ctx = self.ctx();
         let returned = CatchUnwind(AssertUnwindSafe(
-            agent.call(&ctx, self.fixture.input.input.clone()),
+            agent.call(&ctx, &self.fixture.input.input),
         ))
         .await;
         finish(&ctx, returned, self.mode)

@@ -12,15 +12,15 @@ use tapedeck::harness::{Harness, SuiteRegistration};
 use tapedeck::{Ctx, Mode};
 use tapedeck_example_agents::{booking, queue_worker, research};
 
-fn research_agent<'a>(ctx: &'a Ctx, input: serde_json::Value) -> AgentFuture<'a> {
+fn research_agent<'a>(ctx: &'a Ctx, input: &'a serde_json::Value) -> AgentFuture<'a> {
     call_typed(&research::research, ctx, input)
 }
 
-fn booking_agent<'a>(ctx: &'a Ctx, input: serde_json::Value) -> AgentFuture<'a> {
+fn booking_agent<'a>(ctx: &'a Ctx, input: &'a serde_json::Value) -> AgentFuture<'a> {
     call_typed(&booking::book, ctx, input)
 }
 
-fn queue_agent<'a>(ctx: &'a Ctx, input: serde_json::Value) -> AgentFuture<'a> {
+fn queue_agent<'a>(ctx: &'a Ctx, input: &'a serde_json::Value) -> AgentFuture<'a> {
     call_typed(&queue_worker::work, ctx, input)
 }
 

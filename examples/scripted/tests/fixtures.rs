@@ -9,7 +9,7 @@ use tapedeck::contract::Validators;
 use tapedeck::harness::{Harness, SuiteRegistration};
 use tapedeck_example_scripted::scripted;
 
-fn erased<'a>(ctx: &'a tapedeck::Ctx, input: serde_json::Value) -> AgentFuture<'a> {
+fn erased<'a>(ctx: &'a tapedeck::Ctx, input: &'a serde_json::Value) -> AgentFuture<'a> {
     call_typed(&scripted, ctx, input)
 }
 

@@ -82,12 +82,15 @@ impl<'a> View<'a> {
     fn apply(&mut self, pattern: &PointerPattern) {
         if let Some(rest) = pattern.strip_prefix(&["output"])
             && self.observation.output.is_some()
+            && rest.is_present_in(&self.output)
         {
             rest.remove_from(self.output.to_mut());
         }
         for (i, request) in self.requests.iter_mut().enumerate() {
             let index = i.to_string();
-            if let Some(rest) = pattern.strip_prefix(&["calls", &index, "request"]) {
+            if let Some(rest) = pattern.strip_prefix(&["calls", &index, "request"])
+                && rest.is_present_in(request)
+            {
                 rest.remove_from(request.to_mut());
             }
         }
