@@ -1,7 +1,7 @@
 //! Validation of the annotated function's shape, with errors on the offending tokens.
 
 use crate::errors::Errors;
-use syn::spanned::Spanned;
+use quote::ToTokens;
 use syn::{FnArg, GenericParam, ReturnType, Signature, Type};
 
 /// The shape a macro expects.
@@ -51,13 +51,16 @@ impl Shape {
 pub fn validate(sig: &Signature, shape: Shape, errors: &mut Errors) {
     let attribute = shape.attribute();
     let expected = shape.expected();
-    let mut error = |span: proc_macro2::Span, what: String| {
-        errors.push(syn::Error::new(span, format!("{what}; {expected}")));
+    let mut error = |tokens: &dyn ToTokens, what: String| {
+        errors.push(syn::Error::new_spanned(
+            tokens,
+            format!("{what}; {expected}"),
+        ));
     };
 
     if sig.asyncness.is_none() {
         error(
-            sig.fn_token.span,
+            &sig.fn_token,
             format!(
                 "{attribute} needs an `async fn`, and `{}` is not async",
                 sig.ident
@@ -68,7 +71,7 @@ pub fn validate(sig: &Signature, shape: Shape, errors: &mut Errors) {
         match param {
             GenericParam::Lifetime(_) => {}
             GenericParam::Type(ty) => error(
-                ty.span(),
+                ty,
                 format!(
                     "{attribute} does not support generic parameters: the harness calls `{}` \
                      with concrete types",
@@ -76,34 +79,34 @@ pub fn validate(sig: &Signature, shape: Shape, errors: &mut Errors) {
                 ),
             ),
             GenericParam::Const(konst) => error(
-                konst.span(),
+                konst,
                 format!("{attribute} does not support const generic parameters"),
             ),
         }
     }
     if let Some(clause) = &sig.generics.where_clause {
         error(
-            clause.span(),
+            clause,
             format!("{attribute} does not support `where` clauses"),
         );
     }
 
     if let Some(receiver) = sig.receiver() {
         error(
-            receiver.self_token.span,
+            receiver,
             format!(
                 "{attribute} needs a free function, and `{}` takes `self`",
                 sig.ident
             ),
         );
     } else if sig.inputs.len() != shape.parameters() {
-        let span = if sig.inputs.is_empty() {
-            sig.paren_token.span.join()
-        } else {
-            sig.inputs.span()
+        let parens = syn::token::Paren {
+            span: sig.paren_token.span,
         };
+        let mut list = proc_macro2::TokenStream::new();
+        parens.surround(&mut list, |inner| sig.inputs.to_tokens(inner));
         error(
-            span,
+            &list,
             format!(
                 "{attribute} takes {}, and `{}` has {}",
                 shape.parameter_list(),
@@ -114,14 +117,14 @@ pub fn validate(sig: &Signature, shape: Shape, errors: &mut Errors) {
     } else if let Some(FnArg::Typed(first)) = sig.inputs.first() {
         match &*first.ty {
             Type::Reference(reference) if reference.mutability.is_some() => error(
-                first.ty.span(),
+                &first.ty,
                 "the first parameter must be a shared reference to the context (`ctx: &Ctx`), \
                  not `&mut`"
                     .to_string(),
             ),
             Type::Reference(_) => {}
             other => error(
-                other.span(),
+                other,
                 "the first parameter must be a reference to the context, like `ctx: &Ctx`"
                     .to_string(),
             ),
@@ -129,8 +132,9 @@ pub fn validate(sig: &Signature, shape: Shape, errors: &mut Errors) {
     }
 
     if let ReturnType::Default = sig.output {
+        let close = proc_macro2::Ident::new("close", sig.paren_token.span.close());
         error(
-            sig.paren_token.span.close(),
+            &close,
             format!(
                 "`{}` has no return type; {attribute} needs a `Result`",
                 sig.ident

@@ -135,9 +135,15 @@ fn root(args: &Args, attribute: &AttrArgs, errors: &mut Errors) -> Option<syn::L
 /// Pushes an error for every positional argument of `#[canary]`.
 pub fn no_positional(args: &Args, errors: &mut Errors) {
     for extra in &args.positional {
+        let example = match extra {
+            Expr::Lit(syn::ExprLit {
+                lit: Lit::Str(lit), ..
+            }) => format!("tier = {:?}", lit.value()),
+            _ => "tier = \"critical\"".to_string(),
+        };
         errors.push(syn::Error::new_spanned(
             extra,
-            "#[canary] takes named arguments only, like #[canary(tier = \"critical\")]",
+            format!("#[canary] takes named arguments only; write #[canary({example})]"),
         ));
     }
 }
@@ -152,7 +158,7 @@ pub fn required_tier(
         Some(lit) => errors.take(choices::tier(lit)),
         None => {
             // A misspelled name was already reported with a suggestion.
-            if !args.was_given("tier") && args.unknown.is_empty() {
+            if !args.was_given("tier") && args.unknown.is_empty() && args.positional.is_empty() {
                 errors.push(attribute.error(format!(
                     "#[canary] needs a tier, like #[canary(tier = \"critical\")] (valid: {})",
                     choices::TIERS.join(", ")
