@@ -7,7 +7,7 @@ use crate::errors::Errors;
 use crate::signature::{self, Shape};
 use crate::{codegen, specs, suite};
 use proc_macro2::{Span, TokenStream};
-use quote::quote;
+use quote::{quote, quote_spanned};
 use syn::ItemFn;
 
 const EXPECTED: &str = "expected an agent fixture (with #[agent_fixture]) or a check \
@@ -51,12 +51,13 @@ fn check_registration(canary: AttrArgs, func: &ItemFn, errors: &mut Errors) -> O
     let check_name = codegen::name(func);
     let tools = codegen::tools(args.path("tools"));
     let ctx = syn::Ident::new("ctx", Span::mixed_site());
+    let call = quote_spanned!(name.span()=> ::tapedeck::agent::call_check(&#name, #ctx));
     Some(quote! {
         const _: () = {
             fn __tapedeck_check<'a>(
                 #ctx: &'a ::tapedeck::Ctx,
             ) -> ::tapedeck::harness::registry::CheckFuture<'a> {
-                ::tapedeck::agent::call_check(&#name, #ctx)
+                #call
             }
             ::tapedeck::__private::inventory::submit! {
                 ::tapedeck::harness::CheckRegistration {

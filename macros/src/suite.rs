@@ -7,7 +7,7 @@ use crate::errors::Errors;
 use crate::signature::{self, Shape};
 use crate::{choices, codegen, folder, specs};
 use proc_macro2::{Span, TokenStream};
-use quote::quote;
+use quote::{quote, quote_spanned};
 use syn::{Expr, ItemFn, Lit};
 
 /// The registration of `func` as a suite; `None` when the arguments were invalid (the errors
@@ -75,13 +75,16 @@ pub fn registration(
     let tools = codegen::tools(tools.as_ref());
     let ctx = syn::Ident::new("ctx", Span::mixed_site());
     let input = syn::Ident::new("input", Span::mixed_site());
+    // Spanned on the function's name, so that type errors (an input that does not deserialize,
+    // an output that does not serialize) point at the function rather than at the attribute.
+    let call = quote_spanned!(name.span()=> ::tapedeck::agent::call_typed(&#name, #ctx, #input));
     Some(quote! {
         const _: () = {
             fn __tapedeck_agent<'a>(
                 #ctx: &'a ::tapedeck::Ctx,
                 #input: ::tapedeck::__private::Value,
             ) -> ::tapedeck::agent::AgentFuture<'a> {
-                ::tapedeck::agent::call_typed(&#name, #ctx, #input)
+                #call
             }
             ::tapedeck::__private::inventory::submit! {
                 ::tapedeck::harness::SuiteRegistration {
