@@ -146,6 +146,8 @@ pub enum BookingError {
 }
 
 /// Books and pays for `req.offer_id`. See the module docs for retries and known weaknesses.
+#[tapedeck::agent_fixture("fixtures/booking", mode = "strict")]
+#[tapedeck::canary(tier = "hourly")]
 pub async fn book(ctx: &Ctx, req: BookingRequest) -> Result<BookingReceipt, BookingError> {
     let task = &req.task;
     let (quote_call, quote) = ctx

@@ -121,6 +121,7 @@ pub enum JobError {
 }
 
 /// Works on one job. See the module docs for the completion rule and known weaknesses.
+#[tapedeck::agent_fixture("fixtures/queue")]
 pub async fn work(ctx: &Ctx, job: Job) -> Result<JobOutcome, JobError> {
     let (claim_call, claim) = ctx
         .tool("claim")

@@ -127,6 +127,7 @@ pub enum ResearchError {
 }
 
 /// Researches `req.topic` and writes a report. See the module docs for its known weaknesses.
+#[tapedeck::agent_fixture("fixtures/research", tools = research_tools)]
 pub async fn research(ctx: &Ctx, req: ResearchRequest) -> Result<ResearchReport, ResearchError> {
     let (search_call, found) = search(ctx, &req).await?;
     let hits = serde_json::from_value::<SearchResponse>(found)

@@ -26,6 +26,7 @@ struct RunState {
 /// Stops with an error when a `call` step fails with `on_error: fail` (the default) or a
 /// reference does not resolve; panics at a `panic` step. Inside `parallel`, every nested step
 /// runs to its end and the first error in step order is returned.
+#[tapedeck::agent_fixture("fixtures/scripted", mode = "strict")]
 pub async fn scripted(ctx: &Ctx, script: Script) -> Result<Value, ScriptError> {
     let state = RunState::default();
     for (i, step) in script.steps.iter().enumerate() {

@@ -1,0 +1,105 @@
+//! Fixtures are discovered at run time: a new folder is a new test without a rebuild, and a
+//! broken fixture fails only its own test.
+
+#[path = "support/mod.rs"]
+mod support;
+
+use support::{copy_dir, harness_binary, outcomes, run, stdout, workspace};
+
+const PACKAGE: &str = "tapedeck-example-harness";
+
+#[test]
+fn a_fixture_added_at_run_time_is_a_new_test_without_rebuilding() {
+    let tmp = tempfile::tempdir().unwrap();
+    let suite = tmp.path().join("fixtures/research");
+    copy_dir(
+        &workspace().join("examples/agents/fixtures/research"),
+        &suite,
+    );
+    let bin = harness_binary(PACKAGE);
+    let before = stdout(&run(
+        &bin,
+        tmp.path(),
+        &["--list", "--format", "terse"],
+        &[],
+    ));
+    assert!(!before.contains("research::added_at_runtime: test"));
+    copy_dir(
+        &suite.join("clean_report_with_citations"),
+        &suite.join("added_at_runtime"),
+    );
+    let after = stdout(&run(
+        &bin,
+        tmp.path(),
+        &["--list", "--format", "terse"],
+        &[],
+    ));
+    assert!(
+        after.contains("research::added_at_runtime: test"),
+        "{after}"
+    );
+    let out = run(
+        &bin,
+        tmp.path(),
+        &["--exact", "research::added_at_runtime"],
+        &[],
+    );
+    assert_eq!(
+        outcomes(&out),
+        [("research::added_at_runtime".to_string(), "ok".to_string())],
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn a_broken_fixture_fails_only_its_own_test_with_its_load_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let suite = tmp.path().join("fixtures/research");
+    copy_dir(
+        &workspace().join("examples/agents/fixtures/research"),
+        &suite,
+    );
+    std::fs::write(
+        suite.join("fetch_unavailable_skips_source/expected.json"),
+        "{\n  \"verdict\": [\"passed\"],\n  \"outptu\": {}\n}\n",
+    )
+    .unwrap();
+    let bin = harness_binary(PACKAGE);
+    let out = run(&bin, tmp.path(), &["research::"], &[]);
+    let results = outcomes(&out);
+    let failed: Vec<&(String, String)> = results.iter().filter(|(_, r)| r == "FAILED").collect();
+    assert_eq!(failed.len(), 1, "{results:?}");
+    assert_eq!(failed[0].0, "research::fetch_unavailable_skips_source");
+    assert!(results.iter().filter(|(_, r)| r == "ok").count() >= 5);
+    let text = stdout(&out);
+    assert!(
+        text.contains("expected.json:3:"),
+        "names file and line: {text}"
+    );
+    assert!(text.contains("did you mean \"output\""), "{text}");
+}
+
+#[test]
+fn tapedeck_mode_overrides_the_suite_mode() {
+    let bin = harness_binary(PACKAGE);
+    let dir = workspace().join("examples/harness");
+    let live = run(
+        &bin,
+        &dir,
+        &["--exact", "research::clean_report_with_citations"],
+        &[("TAPEDECK_MODE", "live")],
+    );
+    assert_eq!(outcomes(&live)[0].1, "ok", "{}", stdout(&live));
+    let bogus = run(
+        &bin,
+        &dir,
+        &["--exact", "research::clean_report_with_citations"],
+        &[("TAPEDECK_MODE", "casette")],
+    );
+    assert!(
+        stdout(&bogus).contains("did you mean \"cassette\""),
+        "{}",
+        stdout(&bogus)
+    );
+}

@@ -1,0 +1,4 @@
+#[tapedeck::agent_fixture("fixtures/refunds")]
+struct Refunds;
+
+fn main() {}

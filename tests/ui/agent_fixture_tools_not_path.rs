@@ -1,0 +1,17 @@
+use tapedeck::{Ctx, Toolbox};
+
+fn real_tools() -> Toolbox {
+    Toolbox::new()
+}
+
+#[tapedeck::agent_fixture("fixtures/refunds", tools = "real_tools")]
+async fn refunds(_ctx: &Ctx, input: String) -> Result<String, std::io::Error> {
+    Ok(input)
+}
+
+#[tapedeck::agent_fixture("fixtures/support", tools = real_tools())]
+async fn support(_ctx: &Ctx, input: String) -> Result<String, std::io::Error> {
+    Ok(input)
+}
+
+fn main() {}

@@ -1,0 +1,14 @@
+use tapedeck::Ctx;
+
+#[tapedeck::canary(tier = "critcal")]
+async fn payments_api_is_up(_ctx: &Ctx) -> Result<(), std::io::Error> {
+    Ok(())
+}
+
+#[tapedeck::agent_fixture("fixtures/refunds")]
+#[tapedeck::canary(tier = "weekly")]
+async fn refunds(_ctx: &Ctx, input: String) -> Result<String, std::io::Error> {
+    Ok(input)
+}
+
+fn main() {}

@@ -1,0 +1,1 @@
+tapedeck::main!(refunds, support);
