@@ -51,3 +51,8 @@ pub mod __private {
     pub use inventory;
     pub use serde_json::Value;
 }
+
+/// The README's code blocks, compiled as doctests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
