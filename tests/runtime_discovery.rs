@@ -103,3 +103,61 @@ fn tapedeck_mode_overrides_the_suite_mode() {
         stdout(&bogus)
     );
 }
+
+#[test]
+fn with_tapedeck_store_every_trial_writes_a_run_record() {
+    use tapedeck::store::{RunQuery, RunType, SqliteStore, Store};
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("runs.sqlite");
+    let bin = harness_binary(PACKAGE);
+    let dir = workspace().join("examples/harness");
+    let store_env = [
+        ("TAPEDECK_STORE", db.to_str().unwrap()),
+        ("TAPEDECK_CODE_VERSION", "e2e-1"),
+    ];
+    let replays = run(&bin, &dir, &["booking::"], &store_env);
+    assert!(replays.status.success(), "{}", stdout(&replays));
+    let canaries = run(
+        &bin,
+        &dir,
+        &["--ignored", "canary::critical::booking::"],
+        &store_env,
+    );
+    assert!(canaries.status.success(), "{}", stdout(&canaries));
+
+    let store = SqliteStore::open(&db).unwrap();
+    let replay_runs = store
+        .runs(&RunQuery {
+            run_type: Some(RunType::Replay),
+            ..Default::default()
+        })
+        .unwrap();
+    let ran = outcomes(&replays).iter().filter(|(_, r)| r == "ok").count();
+    assert_eq!(replay_runs.len(), ran, "one record per trial");
+    let double = replay_runs
+        .iter()
+        .find(|r| r.fixture_id.as_deref() == Some("booking/per_attempt_key_double_charge"))
+        .expect("the double-charge fixture has a record");
+    assert_eq!(double.status, Some(tapedeck::Verdict::Failed));
+    assert!(
+        double
+            .reasons
+            .contains(&"duplicate_side_effect".to_string()),
+        "{:?}",
+        double.reasons
+    );
+    assert_eq!(double.agent_name, "book");
+    assert_eq!(double.code_version.as_deref(), Some("e2e-1"));
+    assert!(double.closed_at.is_some() && double.input_sha256.is_some());
+    let canary_runs = store
+        .runs(&RunQuery {
+            run_type: Some(RunType::Canary),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(canary_runs.len(), 1);
+    assert_eq!(
+        canary_runs[0].fixture_id.as_deref(),
+        Some("booking/per_attempt_key_double_charge")
+    );
+}

@@ -22,6 +22,7 @@ pub mod json_pointer;
 pub mod mode;
 pub mod observation;
 pub mod replay;
+pub mod store;
 pub mod suggest;
 pub mod tool_error;
 pub mod toolbox;

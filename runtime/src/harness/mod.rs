@@ -7,6 +7,7 @@
 
 pub mod discover;
 pub mod naming;
+pub mod record;
 pub mod registry;
 pub mod report;
 pub mod run;

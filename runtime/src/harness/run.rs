@@ -7,6 +7,7 @@ use super::trial::run_fixture;
 use crate::contract::Validators;
 use crate::ctx::Ctx;
 use crate::fixture::suite::list_fixtures;
+use crate::store::RunType;
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -169,9 +170,13 @@ impl Harness {
 
     fn fixture_trial(&self, suite: SuiteRegistration, name: TrialName, dir: PathBuf) -> Trial {
         let validators = Arc::clone(&self.validators);
+        let run_type = match name {
+            TrialName::Canary { .. } => RunType::Canary,
+            _ => RunType::Replay,
+        };
         let text = name.to_string();
         Trial::test(text.clone(), move || {
-            run_fixture(&suite, &dir, &text, &validators).map_err(Failed::from)
+            run_fixture(&suite, &dir, &text, &validators, run_type).map_err(Failed::from)
         })
     }
 

@@ -1,6 +1,7 @@
 //! One trial: load → replay → contract → verdict → snapshot.
 
 use super::discover::suite_dir;
+use super::record::{configured_store, trial_record};
 use super::registry::SuiteRegistration;
 use super::report::FailureReport;
 use super::snapshot::{
@@ -10,6 +11,7 @@ use crate::contract::{JudgeInput, Validators, judge};
 use crate::fixture::{Fixture, files};
 use crate::mode::Mode;
 use crate::replay::{Replay, ReplayRun};
+use crate::store::RunType;
 use std::path::Path;
 
 /// The snapshot every fixture trial asserts.
@@ -49,12 +51,14 @@ pub fn effective_mode(suite: &SuiteRegistration) -> Result<Mode, String> {
     }
 }
 
-/// Runs the fixture in `dir` for `suite`; `Err` carries the readable failure report.
+/// Runs the fixture in `dir` for `suite`; `Err` carries the readable failure report. With
+/// `TAPEDECK_STORE` set, the trial also writes a run record of `run_type`.
 pub fn run_fixture(
     suite: &SuiteRegistration,
     dir: &Path,
     trial_name: &str,
     validators: &Validators,
+    run_type: RunType,
 ) -> Result<(), String> {
     let mode = effective_mode(suite)?;
     let fixture = Fixture::load(dir).map_err(|errors| {
@@ -63,7 +67,15 @@ pub fn run_fixture(
             errors.0.len()
         )
     })?;
+    let store = configured_store()?;
+    let started_at = crate::store::record::now_rfc3339();
     let result = replay_fixture(suite, &fixture, mode, trial_name, validators, true);
+    if let Some(store) = store {
+        let record = trial_record(suite, &fixture, run_type, started_at, &result);
+        store
+            .insert_run(&record)
+            .map_err(|e| format!("could not write the run record of {trial_name}: {e}"))?;
+    }
     if result.passed() {
         return Ok(());
     }

@@ -1,0 +1,68 @@
+//! Run records of trials: with `TAPEDECK_STORE` set, every trial writes one.
+
+use super::registry::SuiteRegistration;
+use super::trial::TrialResult;
+use crate::artifact::sha256_hex;
+use crate::fixture::Fixture;
+use crate::store::{RunRecord, RunType, Store};
+use std::sync::OnceLock;
+
+/// The store named by `TAPEDECK_STORE`, opened once per process; `Ok(None)` when unset.
+pub fn configured_store() -> Result<Option<&'static dyn Store>, String> {
+    static STORE: OnceLock<Result<Option<Box<dyn Store>>, String>> = OnceLock::new();
+    let opened = STORE.get_or_init(|| {
+        crate::store::from_env()
+            .transpose()
+            .map_err(|e| e.to_string())
+    });
+    match opened {
+        Ok(store) => Ok(store.as_deref()),
+        Err(e) => Err(e.clone()),
+    }
+}
+
+/// The run record of a finished trial.
+pub fn trial_record(
+    suite: &SuiteRegistration,
+    fixture: &Fixture,
+    run_type: RunType,
+    started_at: String,
+    result: &TrialResult,
+) -> RunRecord {
+    let observation = &result.run.observation;
+    let judgement = &result.judgement;
+    let mut record = RunRecord::start(suite.function, run_type);
+    record.started_at = started_at;
+    record.closed_at = Some(crate::store::record::now_rfc3339());
+    record.task_id = fixture.input.task_id.clone();
+    record.fixture_id = Some(format!("{}/{}", suite.name(), fixture.id));
+    record.model = fixture.input.model.clone();
+    record.prompt_version = fixture.input.prompt_version.clone();
+    record.tool_allowlist = fixture.input.tool_allowlist.clone();
+    record.timeout_seconds = fixture.input.timeout_seconds;
+    record.input_sha256 = Some(sha256_hex(fixture.input.input.to_string().as_bytes()));
+    record.output_sha256 = observation
+        .output
+        .as_ref()
+        .map(|o| sha256_hex(o.to_string().as_bytes()));
+    if fixture.input.state.is_some() {
+        record.state_refs = vec![format!(
+            "fixture:{}/{}/input.json#/state",
+            suite.name(),
+            fixture.id
+        )];
+    }
+    record.artifact_refs = observation
+        .artifacts
+        .iter()
+        .map(|a| format!("{}@{}", a.path, a.sha256))
+        .collect();
+    record.status = Some(judgement.verdict);
+    record.failure_class = judgement.failure_class;
+    record.failure_reason = judgement.violations.first().map(|v| v.message.clone());
+    record.reasons = judgement.reasons.clone();
+    record.tokens_in = observation.usage.input_tokens;
+    record.tokens_out = observation.usage.output_tokens;
+    record.cost_usd = observation.usage.cost_usd;
+    record
+}

@@ -1,0 +1,46 @@
+//! Versioned schema migrations, in portable SQL (SQLite and PostgreSQL alike).
+
+/// The migrations, in order; the schema version is the number of migrations applied.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: run records and their events.
+    "CREATE TABLE runs (
+        run_id TEXT PRIMARY KEY,
+        task_id TEXT,
+        attempt INTEGER NOT NULL,
+        agent_name TEXT NOT NULL,
+        run_type TEXT NOT NULL,
+        fixture_id TEXT,
+        started_at TEXT NOT NULL,
+        closed_at TEXT,
+        code_version TEXT,
+        model TEXT,
+        prompt_version TEXT,
+        tool_allowlist TEXT,
+        timeout_seconds INTEGER,
+        input_sha256 TEXT,
+        output_sha256 TEXT,
+        state_refs TEXT NOT NULL,
+        artifact_refs TEXT NOT NULL,
+        status TEXT,
+        failure_class TEXT,
+        failure_reason TEXT,
+        reasons TEXT NOT NULL,
+        tokens_in INTEGER NOT NULL,
+        tokens_out INTEGER NOT NULL,
+        cost_usd DOUBLE PRECISION NOT NULL,
+        trace_id TEXT,
+        parent_run_id TEXT
+    );
+    CREATE INDEX runs_by_fixture ON runs (fixture_id, run_type, started_at);
+    CREATE INDEX runs_by_status ON runs (status, started_at);
+    CREATE INDEX runs_by_agent ON runs (agent_name, started_at);
+    CREATE INDEX runs_open ON runs (closed_at, started_at);
+    CREATE TABLE events (
+        run_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        at TEXT NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (run_id, seq)
+    );",
+];
