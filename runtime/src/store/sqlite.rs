@@ -130,7 +130,7 @@ impl Store for SqliteStore {
                     run.code_version,
                     run.model,
                     run.prompt_version,
-                    run.tool_allowlist.as_ref().map(|t| json(t)),
+                    run.tool_allowlist.as_ref().map(json),
                     run.timeout_seconds.map(|t| t as i64),
                     run.input_sha256,
                     run.output_sha256,
