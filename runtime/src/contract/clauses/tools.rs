@@ -8,7 +8,6 @@ use crate::contract::model::ToolsRule;
 use crate::contract::view::View;
 use crate::verdict::{FailureClass, reason};
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 
 /// Checks the tool rules.
 pub(crate) fn check(rule: &ToolsRule, view: &View<'_>, out: &mut Vec<Violation>) {
@@ -157,14 +156,20 @@ fn before(rule: &ToolsRule, names: &[&str], out: &mut Vec<Violation>) {
 }
 
 fn identical(max: u64, view: &View<'_>, out: &mut Vec<Violation>) {
-    let mut groups: BTreeMap<(&str, String), Vec<usize>> = BTreeMap::new();
+    // Group equal (tool, request) pairs in first-call order; comparing values directly avoids
+    // serializing every request.
+    let mut groups: Vec<(&str, &Value, Vec<usize>)> = Vec::new();
     for (call, request) in view.observation.calls.iter().zip(&view.requests) {
-        groups
-            .entry((call.tool.as_str(), request.to_string()))
-            .or_default()
-            .push(call.index);
+        let request: &Value = request;
+        match groups
+            .iter_mut()
+            .find(|(tool, r, _)| *tool == call.tool && *r == request)
+        {
+            Some((_, _, calls)) => calls.push(call.index),
+            None => groups.push((call.tool.as_str(), request, vec![call.index])),
+        }
     }
-    for ((tool, request), calls) in groups.into_iter().filter(|(_, c)| c.len() as u64 > max) {
+    for (tool, request, calls) in groups.into_iter().filter(|(_, _, c)| c.len() as u64 > max) {
         let message = format!(
             "{tool:?} was called {} times with the same request {request} (calls {}), at most {max} allowed",
             calls.len(),

@@ -1,0 +1,88 @@
+//! The replay target as one number per workload: the fastest of many rounds (robust when
+//! other processes share the machine), per fixture, for parse-only versus load + replay + judge.
+//!
+//! Run: `cargo bench -p tapedeck --bench replay_min` (optionally `-- ROUNDS ITERATIONS`).
+
+mod common;
+
+use common::{fixture_dir, parse_only, parse_values, research};
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+use tapedeck::contract::{JudgeInput, Validators, judge};
+use tapedeck::{Fixture, Replay, agent_fn};
+
+/// Runs every workload `iterations` times per round, interleaved so that all see the same
+/// machine conditions, and keeps each one's fastest per-iteration time over `rounds` rounds.
+fn fastest(rounds: u32, iterations: u32, workloads: &mut [&mut dyn FnMut()]) -> Vec<Duration> {
+    let mut best = vec![Duration::MAX; workloads.len()];
+    for _ in 0..rounds {
+        for (w, best) in workloads.iter_mut().zip(best.iter_mut()) {
+            let start = Instant::now();
+            for _ in 0..iterations {
+                w();
+            }
+            *best = (*best).min(start.elapsed() / iterations);
+        }
+    }
+    best
+}
+
+fn main() {
+    let args: Vec<u32> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let (rounds, iterations) = (
+        args.first().copied().unwrap_or(30),
+        args.get(1).copied().unwrap_or(200),
+    );
+    let dir = fixture_dir();
+    let agent = agent_fn(research);
+    let validators = Validators::new();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let end_to_end = || {
+        let fixture = Fixture::load(&dir).unwrap();
+        let run = runtime.block_on(Replay::new(&fixture).run(&agent));
+        let judgement = judge(
+            &fixture.expected,
+            &JudgeInput {
+                observation: &run.observation,
+                state: fixture.input.state.as_ref(),
+                validators: &validators,
+            },
+        );
+        assert!(judgement.meets(&fixture.expected).ok, "{judgement}");
+        black_box(run);
+    };
+    let mut typed = || {
+        black_box(parse_only(&dir));
+    };
+    let mut values = || {
+        black_box(parse_values(&dir));
+    };
+    let mut load = || {
+        black_box(Fixture::load(&dir).unwrap());
+    };
+    let mut e2e = end_to_end;
+    let times = fastest(
+        rounds,
+        iterations,
+        &mut [&mut typed, &mut values, &mut load, &mut e2e],
+    );
+    let (typed, values, load, e2e) = (times[0], times[1], times[2], times[3]);
+    println!("fastest of {rounds} rounds x {iterations} iterations, per fixture:");
+    println!("  parse only, typed models : {typed:>10.1?}");
+    println!("  parse only, Values       : {values:>10.1?}");
+    println!(
+        "  strict Fixture::load     : {load:>10.1?}  ({:.2}x typed parse)",
+        load.as_secs_f64() / typed.as_secs_f64()
+    );
+    println!(
+        "  load + replay + judge    : {e2e:>10.1?}  ({:.2}x typed parse, {:.2}x Value parse)",
+        e2e.as_secs_f64() / typed.as_secs_f64(),
+        e2e.as_secs_f64() / values.as_secs_f64()
+    );
+}
