@@ -1,0 +1,103 @@
+//! Harness behaviour without macros: empty suites fail loudly, failure reports explain.
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::path::Path;
+use tapedeck::agent::{AgentFuture, call_typed};
+use tapedeck::contract::Validators;
+use tapedeck::harness::trial::run_fixture;
+use tapedeck::harness::{Harness, SuiteRegistration};
+use tapedeck::store::RunType;
+use tapedeck::{Ctx, Mode};
+
+#[derive(Deserialize)]
+struct Calls {
+    calls: Vec<Call>,
+}
+
+#[derive(Deserialize)]
+struct Call {
+    tool: String,
+    args: Value,
+    key: Option<String>,
+}
+
+async fn call_list(ctx: &Ctx, input: Calls) -> Result<Value, String> {
+    for call in input.calls {
+        let mut handle = ctx.tool(&call.tool);
+        if let Some(key) = call.key {
+            handle = handle.idempotency_key(key);
+        }
+        handle.call(call.args).await.map_err(|e| e.to_string())?;
+    }
+    Ok(json!({"refunded": true}))
+}
+
+fn erased<'a>(ctx: &'a Ctx, input: &'a Value) -> AgentFuture<'a> {
+    call_typed(&call_list, ctx, input)
+}
+
+fn suite(root: &'static str) -> SuiteRegistration {
+    SuiteRegistration {
+        function: "call_list",
+        root,
+        manifest_dir: env!("CARGO_MANIFEST_DIR"),
+        file: file!(),
+        mode: Some(Mode::Strict),
+        tier: None,
+        tools: None,
+        agent: erased,
+    }
+}
+
+#[test]
+fn a_suite_without_fixtures_is_one_loudly_failing_trial() {
+    let empty = tempfile::tempdir().unwrap();
+    let root: &'static str = Box::leak(empty.path().display().to_string().into_boxed_str());
+    let trials = Harness::new()
+        .suite(suite(root))
+        .trials(&libtest_mimic::Arguments::default());
+    let names: Vec<&str> = trials.iter().map(|t| t.name()).collect();
+    let suite_name = Path::new(root).file_name().unwrap().to_str().unwrap();
+    assert_eq!(names, [format!("{suite_name}::__no_fixtures")]);
+    let conclusion = libtest_mimic::run(
+        &libtest_mimic::Arguments {
+            quiet: true,
+            ..Default::default()
+        },
+        trials,
+    );
+    assert_eq!(conclusion.num_failed, 1);
+}
+
+#[test]
+fn a_failing_trial_reports_clauses_the_miss_the_ledger_and_the_first_divergent_step() {
+    let dir =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/report_demo/strict_refund_miss");
+    let report = run_fixture(
+        &suite("tests/fixtures/report_demo"),
+        &dir,
+        "report_demo::strict_refund_miss",
+        &Validators::new(),
+        RunType::Replay,
+    )
+    .unwrap_err();
+    for expected in [
+        "fixture report_demo::strict_refund_miss",
+        "replayed in strict mode",
+        "about: A refund of the wrong amount",
+        "verdict: failed, failure class clean_abort; reasons: [agent_error, cassette_miss, output_mismatch]",
+        "✗ The verdict is failed, but the contract allows only passed.",
+        "output.partial: output_mismatch",
+        "first divergent step: call #1 `refund` (cassette_miss)",
+        "cassette miss: no recorded interaction of tool `refund` matches this request",
+        "/cents: recorded 50 / called with 500",
+        "side-effect ledger:",
+        "call #1 refund (money) key=r1 attempt=1 → Blocked",
+    ] {
+        assert!(
+            report.contains(expected),
+            "missing {expected:?} in:\n{report}"
+        );
+    }
+}
