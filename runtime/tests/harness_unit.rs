@@ -60,14 +60,8 @@ fn a_suite_without_fixtures_is_one_loudly_failing_trial() {
     let names: Vec<&str> = trials.iter().map(|t| t.name()).collect();
     let suite_name = Path::new(root).file_name().unwrap().to_str().unwrap();
     assert_eq!(names, [format!("{suite_name}::__no_fixtures")]);
-    let conclusion = libtest_mimic::run(
-        &libtest_mimic::Arguments {
-            quiet: true,
-            ..Default::default()
-        },
-        trials,
-    );
-    assert_eq!(conclusion.num_failed, 1);
+    // Not ignored: it runs (and fails) in every plain `cargo test`.
+    assert!(!trials[0].has_ignored_flag());
 }
 
 #[test]
