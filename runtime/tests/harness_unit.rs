@@ -95,3 +95,36 @@ fn a_failing_trial_reports_clauses_the_miss_the_ledger_and_the_first_divergent_s
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_fixture_that_escapes_the_suite_fails_its_own_trial() {
+    let src =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/report_demo/strict_refund_miss");
+    let outside = tempfile::tempdir().unwrap();
+    let suite_root = tempfile::tempdir().unwrap();
+    for file in ["input.json", "tool_cassettes.json", "expected.json"] {
+        std::fs::copy(src.join(file), outside.path().join(file)).unwrap();
+    }
+    std::os::unix::fs::symlink(outside.path(), suite_root.path().join("escapes")).unwrap();
+    let root: &'static str = Box::leak(suite_root.path().display().to_string().into_boxed_str());
+    let trials = Harness::new()
+        .suite(suite(root))
+        .trials(&libtest_mimic::Arguments::default());
+    assert!(
+        trials.iter().any(|t| t.name().ends_with("::escapes")),
+        "the link is listed, so it can fail"
+    );
+    let error = run_fixture(
+        &suite(root),
+        &suite_root.path().join("escapes"),
+        "x::escapes",
+        &Validators::new(),
+        RunType::Replay,
+    )
+    .unwrap_err();
+    assert!(
+        error.contains("is refused") && error.contains("outside"),
+        "{error}"
+    );
+}

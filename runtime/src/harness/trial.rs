@@ -61,6 +61,7 @@ pub fn run_fixture(
     run_type: RunType,
 ) -> Result<(), String> {
     let mode = effective_mode(suite)?;
+    check_containment(dir).map_err(|e| format!("fixture {trial_name} is refused: {e}"))?;
     let fixture = Fixture::load(dir).map_err(|errors| {
         format!(
             "fixture {trial_name} does not load ({} problem(s)):\n{errors}",
@@ -86,6 +87,14 @@ pub fn run_fixture(
         result: &result,
     }
     .to_string())
+}
+
+/// Refuses a fixture folder that escapes its suite root (a symlink pointing outside, say).
+fn check_containment(dir: &Path) -> Result<(), crate::fixture::SuiteError> {
+    match (dir.parent(), dir.file_name().and_then(|n| n.to_str())) {
+        (Some(root), Some(id)) => crate::fixture::resolve_fixture(root, id).map(drop),
+        _ => Ok(()),
+    }
 }
 
 /// Replays, judges and (when `snapshots` is set and the contract wants one) snapshots a
