@@ -42,18 +42,21 @@ impl SqliteStore {
         }
         let conn = Connection::open(&path).map_err(fail)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(fail)?;
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
-            .map_err(fail)?;
+        // Switching a new file to WAL and migrating it can answer "database is locked" at once,
+        // without waiting, while another process does the same: retry until the timeout.
+        let mode: String = retry_while_busy(|| {
+            let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+            conn.execute_batch("PRAGMA synchronous=NORMAL;")?;
+            migrate(&conn)?;
+            Ok(mode)
+        })
+        .map_err(fail)?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(StoreError::Unsupported(format!(
                 "{} does not support WAL (journal mode {mode})",
                 path.display()
             )));
         }
-        conn.execute_batch("PRAGMA synchronous=NORMAL;")
-            .map_err(fail)?;
-        migrate(&conn).map_err(fail)?;
         Ok(SqliteStore {
             path,
             conn: Mutex::new(conn),
@@ -74,9 +77,28 @@ impl SqliteStore {
     }
 }
 
+/// Runs `step` again while SQLite answers busy or locked, for at most [`BUSY_TIMEOUT`].
+fn retry_while_busy<T>(mut step: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match step() {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(
+                    e.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                ) && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            other => return other,
+        }
+    }
+}
+
 fn migrate(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch("BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);")?;
+    conn.execute_batch("BEGIN IMMEDIATE")?;
     let result = (|| {
+        conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")?;
         let applied: u32 = conn.query_row(
             "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
             [],
