@@ -49,15 +49,62 @@ impl<T> Cache<T> {
     }
 }
 
+/// Compiled schemas by a structural hash of the schema; entries keep their schema so that a hash
+/// collision is told apart by comparing values (no serialization on the lookup path).
+type SchemaEntries = HashMap<u64, Vec<(Value, Result<Arc<jsonschema::Validator>, CompileError>)>>;
+
 /// The compiled JSON Schema `schema`.
 pub fn json_schema(schema: &Value) -> Result<Arc<jsonschema::Validator>, CompileError> {
-    static CACHE: OnceLock<Cache<jsonschema::Validator>> = OnceLock::new();
-    CACHE.get_or_init(Cache::new).get(&schema.to_string(), || {
-        jsonschema::validator_for(schema).map_err(|e| CompileError {
+    static CACHE: OnceLock<Mutex<SchemaEntries>> = OnceLock::new();
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    hash_value(schema, &mut hasher);
+    let key = std::hash::Hasher::finish(&hasher);
+    let mut entries = CACHE
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    if let Some((_, found)) = entries
+        .get(&key)
+        .and_then(|bucket| bucket.iter().find(|(s, _)| s == schema))
+    {
+        return found.clone();
+    }
+    if entries.len() >= MAX_ENTRIES {
+        entries.clear();
+    }
+    let compiled = jsonschema::validator_for(schema)
+        .map(Arc::new)
+        .map_err(|e| CompileError {
             message: e.to_string(),
             at: e.instance_path().as_str().to_string(),
-        })
-    })
+        });
+    entries
+        .entry(key)
+        .or_default()
+        .push((schema.clone(), compiled.clone()));
+    compiled
+}
+
+/// Feeds a JSON value's structure into a hasher without allocating.
+fn hash_value(value: &Value, state: &mut impl std::hash::Hasher) {
+    use std::hash::Hash;
+    match value {
+        Value::Null => 0u8.hash(state),
+        Value::Bool(b) => (1u8, b).hash(state),
+        Value::Number(n) => (2u8, n.as_f64().map(f64::to_bits)).hash(state),
+        Value::String(s) => (3u8, s).hash(state),
+        Value::Array(items) => {
+            (4u8, items.len()).hash(state);
+            items.iter().for_each(|v| hash_value(v, state));
+        }
+        Value::Object(map) => {
+            (5u8, map.len()).hash(state);
+            for (k, v) in map {
+                k.hash(state);
+                hash_value(v, state);
+            }
+        }
+    }
 }
 
 /// The compiled regular expression `pattern`.
