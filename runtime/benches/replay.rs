@@ -6,7 +6,7 @@
 use common::{fixture_dir, parse_only, parse_values, research};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
-use tapedeck::contract::{JudgeInput, Validators, judge};
+use tapedeck::contract::Validators;
 use tapedeck::{Fixture, Replay, agent_fn};
 
 mod common;
@@ -23,14 +23,7 @@ fn bench(c: &mut Criterion) {
     // Sanity: the fixture passes, so the benchmark measures the real path.
     let fixture = Fixture::load(&dir).expect("bench fixture loads");
     let run = runtime.block_on(Replay::new(&fixture).run(&agent));
-    let judgement = judge(
-        &fixture.expected,
-        &JudgeInput {
-            observation: &run.observation,
-            state: fixture.input.state.as_ref(),
-            validators: &validators,
-        },
-    );
+    let judgement = fixture.judge(&run.observation, &validators);
     assert!(
         judgement.meets(&fixture.expected).ok,
         "bench fixture must pass:\n{judgement}"
@@ -50,29 +43,13 @@ fn bench(c: &mut Criterion) {
         b.iter(|| black_box(runtime.block_on(Replay::new(&fixture).run(&agent))))
     });
     c.bench_function("judge only (replayed observation)", |b| {
-        b.iter(|| {
-            black_box(judge(
-                &fixture.expected,
-                &JudgeInput {
-                    observation: &run.observation,
-                    state: fixture.input.state.as_ref(),
-                    validators: &validators,
-                },
-            ))
-        })
+        b.iter(|| black_box(fixture.judge(&run.observation, &validators)))
     });
     c.bench_function("replay_end_to_end (load + replay + judge)", |b| {
         b.iter(|| {
             let fixture = Fixture::load(black_box(&dir)).unwrap();
             let run = runtime.block_on(Replay::new(&fixture).run(&agent));
-            let judgement = judge(
-                &fixture.expected,
-                &JudgeInput {
-                    observation: &run.observation,
-                    state: fixture.input.state.as_ref(),
-                    validators: &validators,
-                },
-            );
+            let judgement = fixture.judge(&run.observation, &validators);
             black_box(judgement.meets(&fixture.expected).ok)
         })
     });

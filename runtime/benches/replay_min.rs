@@ -8,7 +8,7 @@ mod common;
 use common::{fixture_dir, parse_only, parse_values, research};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
-use tapedeck::contract::{JudgeInput, Validators, judge};
+use tapedeck::contract::Validators;
 use tapedeck::{Fixture, Replay, agent_fn};
 
 /// Runs every workload `iterations` times per round, interleaved so that all see the same
@@ -46,14 +46,7 @@ fn main() {
     let end_to_end = || {
         let fixture = Fixture::load(&dir).unwrap();
         let run = runtime.block_on(Replay::new(&fixture).run(&agent));
-        let judgement = judge(
-            &fixture.expected,
-            &JudgeInput {
-                observation: &run.observation,
-                state: fixture.input.state.as_ref(),
-                validators: &validators,
-            },
-        );
+        let judgement = fixture.judge(&run.observation, &validators);
         assert!(judgement.meets(&fixture.expected).ok, "{judgement}");
         black_box(run);
     };

@@ -1,8 +1,10 @@
 //! Harness behaviour without macros: empty suites fail loudly, failure reports explain.
 
-use serde::Deserialize;
+mod support;
+
 use serde_json::{Value, json};
 use std::path::Path;
+use support::Calls;
 use tapedeck::agent::{AgentFuture, call_typed};
 use tapedeck::contract::Validators;
 use tapedeck::harness::trial::run_fixture;
@@ -10,27 +12,10 @@ use tapedeck::harness::{Harness, SuiteRegistration};
 use tapedeck::store::RunType;
 use tapedeck::{Ctx, Mode};
 
-#[derive(Deserialize)]
-struct Calls {
-    calls: Vec<Call>,
-}
-
-#[derive(Deserialize)]
-struct Call {
-    tool: String,
-    args: Value,
-    key: Option<String>,
-}
-
 async fn call_list(ctx: &Ctx, input: Calls) -> Result<Value, String> {
-    for call in input.calls {
-        let mut handle = ctx.tool(&call.tool);
-        if let Some(key) = call.key {
-            handle = handle.idempotency_key(key);
-        }
-        handle.call(call.args).await.map_err(|e| e.to_string())?;
-    }
-    Ok(json!({"refunded": true}))
+    support::call_list(ctx, input, true)
+        .await
+        .map(|_| json!({"refunded": true}))
 }
 
 fn erased<'a>(ctx: &'a Ctx, input: &'a Value) -> AgentFuture<'a> {

@@ -1,40 +1,18 @@
 //! Replay over real fixture folders: load → replay → judge, in every mode, with every fault kind.
 
-use serde::Deserialize;
+mod support;
+
 use serde_json::{Value, json};
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use tapedeck::contract::{JudgeInput, Validators, judge};
+use support::Calls;
+use tapedeck::contract::Validators;
 use tapedeck::observation::{CallSource, LedgerOutcome};
 use tapedeck::{Ctx, Effect, Fixture, Mode, Replay, ReplayRun, Toolbox, agent_fn};
 
-/// A minimal call-list agent: makes each call in order and reports each result or error kind.
-#[derive(Deserialize)]
-struct Calls {
-    calls: Vec<Call>,
-}
-
-#[derive(Deserialize)]
-struct Call {
-    tool: String,
-    args: Value,
-    key: Option<String>,
-}
-
 async fn call_list(ctx: &Ctx, input: Calls) -> Result<Value, String> {
-    let mut results = Vec::new();
-    for call in input.calls {
-        let mut handle = ctx.tool(&call.tool);
-        if let Some(key) = call.key {
-            handle = handle.idempotency_key(key);
-        }
-        results.push(match handle.call(call.args).await {
-            Ok(v) => json!({"ok": v}),
-            Err(e) => json!({"err": e.kind(), "retry_after_ms": e.retry_after().map(|d| d.as_millis() as u64)}),
-        });
-    }
-    Ok(json!({ "results": results }))
+    support::call_list(ctx, input, false).await
 }
 
 fn load(name: &str) -> Fixture {
@@ -55,14 +33,7 @@ fn replay(fixture: &Fixture, mode: Mode, tools: Option<Toolbox>) -> ReplayRun {
 /// Judges the run and asserts that it meets `expected.json`.
 fn assert_meets(fixture: &Fixture, run: &ReplayRun) {
     let validators = Validators::new();
-    let judgement = judge(
-        &fixture.expected,
-        &JudgeInput {
-            observation: &run.observation,
-            state: fixture.input.state.as_ref(),
-            validators: &validators,
-        },
-    );
+    let judgement = fixture.judge(&run.observation, &validators);
     let expectation = judgement.meets(&fixture.expected);
     assert!(
         expectation.ok,

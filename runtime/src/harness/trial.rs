@@ -7,7 +7,7 @@ use super::report::FailureReport;
 use super::snapshot::{
     SnapshotAssertion, SnapshotOutcome, assert_snapshot, normalized_observation,
 };
-use crate::contract::{JudgeInput, Validators, judge};
+use crate::contract::Validators;
 use crate::fixture::{Fixture, files};
 use crate::mode::Mode;
 use crate::replay::{Replay, ReplayRun};
@@ -112,14 +112,7 @@ pub fn replay_fixture(
         replay = replay.toolbox(tools());
     }
     let run = replay.run_blocking(&suite.agent);
-    let judgement = judge(
-        &fixture.expected,
-        &JudgeInput {
-            observation: &run.observation,
-            state: fixture.input.state.as_ref(),
-            validators,
-        },
-    );
+    let judgement = fixture.judge(&run.observation, validators);
     let expectation = judgement.meets(&fixture.expected);
     let wants_snapshot = snapshots && fixture.expected.snapshot.unwrap_or(mode != Mode::Live);
     let snapshot = wants_snapshot.then(|| {

@@ -98,11 +98,7 @@ fn check_one(
         }
     }
     if let Some(needles) = &rule.contains {
-        let missing: Vec<&String> = needles
-            .as_slice()
-            .iter()
-            .filter(|n| !text.contains(n.as_str()))
-            .collect();
+        let missing = super::output::missing_needles(needles, &text);
         if !missing.is_empty() {
             let message = format!(
                 "the artifact {:?} does not contain {}",

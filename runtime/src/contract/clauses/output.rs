@@ -66,11 +66,7 @@ pub(crate) fn check(rule: &OutputRule, view: &View<'_>, out: &mut Vec<Violation>
     }
     let text = text_of(output);
     if let Some(needles) = &rule.contains {
-        let missing: Vec<&String> = needles
-            .as_slice()
-            .iter()
-            .filter(|n| !text.contains(n.as_str()))
-            .collect();
+        let missing = missing_needles(needles, &text);
         if !missing.is_empty() {
             out.push(
                 Violation::new(
@@ -111,4 +107,16 @@ pub(crate) fn check(rule: &OutputRule, view: &View<'_>, out: &mut Vec<Violation>
 /// `"a", "b"`.
 pub(crate) fn quoted(items: &[&String]) -> String {
     super::join(items.iter().map(|s| format!("{s:?}")))
+}
+
+/// The needles of a `contains` rule that `text` does not contain.
+pub(crate) fn missing_needles<'a>(
+    needles: &'a crate::contract::model::OneOrMany,
+    text: &str,
+) -> Vec<&'a String> {
+    needles
+        .as_slice()
+        .iter()
+        .filter(|n| !text.contains(n.as_str()))
+        .collect()
 }
