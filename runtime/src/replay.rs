@@ -105,6 +105,7 @@ impl<'f> Replay<'f> {
             task_id: fixture.input.task_id.clone(),
             state: fixture.input.state.clone(),
             started_at: base,
+            capture: None,
         })
     }
 
@@ -148,6 +149,21 @@ fn default_epoch() -> SystemTime {
 
 /// Turns how the agent ended, and what the ctx saw, into a [`ReplayRun`].
 fn finish(ctx: &Ctx, returned: Result<AgentReturn, String>, mode: Mode) -> ReplayRun {
+    let (observation, misses) = observe(ctx, returned);
+    ReplayRun {
+        observation,
+        misses,
+        captured: ctx.captured_values(),
+        mode,
+    }
+}
+
+/// Ends observation of a run: what the ctx saw, with the outcome of how the agent ended
+/// (`Err` is a panic message). Replay and the production recorder both close runs this way.
+pub(crate) fn observe(
+    ctx: &Ctx,
+    returned: Result<AgentReturn, String>,
+) -> (Observation, Vec<MissReport>) {
     let declared = ctx.declared();
     let (mut observation, misses) = ctx.take_observation();
     observation.outcome = match returned {
@@ -178,12 +194,7 @@ fn finish(ctx: &Ctx, returned: Result<AgentReturn, String>, mode: Mode) -> Repla
         }
     };
     observation.unused_interactions = ctx.unused_interactions();
-    ReplayRun {
-        observation,
-        misses,
-        captured: ctx.captured_values(),
-        mode,
-    }
+    (observation, misses)
 }
 
 thread_local! {
@@ -207,7 +218,7 @@ pub fn quiet_caught_agent_panics() {
 }
 
 /// Catches a panic while polling the wrapped future; `Err` carries the panic message.
-struct CatchUnwind<F>(AssertUnwindSafe<F>);
+pub(crate) struct CatchUnwind<F>(pub(crate) AssertUnwindSafe<F>);
 
 impl<F: Future + Unpin> Future for CatchUnwind<F> {
     type Output = Result<F::Output, String>;

@@ -169,4 +169,10 @@ pub mod reason {
     pub const UNKNOWN_VALIDATOR: &str = "unknown_validator";
     /// A custom validator rejected the run.
     pub const VALIDATOR_FAILED: &str = "validator_failed";
+    /// A production run was dropped without `close` (an early return, a cancelled future).
+    pub const RUN_NOT_CLOSED: &str = "run_not_closed";
+    /// A production run stayed open past its timeout plus grace; the watchdog closed it.
+    pub const RUN_ABANDONED: &str = "run_abandoned";
+    /// The run's staged artifacts could not be committed.
+    pub const ARTIFACT_COMMIT_FAILED: &str = "artifact_commit_failed";
 }

@@ -8,6 +8,7 @@
 //! ```
 
 mod replay;
+mod watchdog;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -31,6 +32,9 @@ pub enum Command {
     /// Replay every registered fixture suite and report each verdict (exit 1 if any fixture
     /// does not meet its contract).
     Replay(replay::ReplayArgs),
+    /// Close runs left open past their timeout plus grace as failed/run_abandoned, remove
+    /// their staged artifacts and record an alert. Idempotent; safe from several machines.
+    Watchdog(watchdog::WatchdogArgs),
 }
 
 /// Parses the process arguments and runs the command.
@@ -42,5 +46,19 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Replay(args) => replay::run(&args),
+        Command::Watchdog(args) => watchdog::run(&args),
     }
+}
+
+/// Opens the store `--store` names, else `TAPEDECK_STORE`, else the default file; a failure is
+/// printed and becomes exit status 3.
+fn open_store(url: Option<&str>) -> Result<Box<dyn crate::store::Store>, ExitCode> {
+    let opened = match url {
+        Some(url) => crate::store::open(url),
+        None => crate::store::from_env_or_default(),
+    };
+    opened.map_err(|e| {
+        eprintln!("{e}");
+        ExitCode::from(3)
+    })
 }

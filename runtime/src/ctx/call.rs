@@ -127,6 +127,16 @@ impl Ctx {
             duration_ms: finished.duration_ms,
             live_diff: finished.live_diff,
         };
+        if let Some(capture) = &inner.capture {
+            let mut data = serde_json::to_value(&record).unwrap_or(Value::Null);
+            if let (Some(usage), Some(map)) = (&finished.usage, data.as_object_mut()) {
+                map.insert(
+                    "usage".into(),
+                    serde_json::to_value(usage).unwrap_or(Value::Null),
+                );
+            }
+            capture.emit_for_tool(crate::store::event::kind::TOOL_CALL, Some(tool), data);
+        }
         {
             let mut journal = lock(&inner.journal);
             if let Err(ToolError::CassetteMiss(report)) = &finished.result {

@@ -13,6 +13,8 @@ use crate::agent::Declared;
 use crate::artifact::{ArtifactError, normalize_path};
 use crate::mode::Mode;
 use crate::observation::{EventRecord, Observation};
+use crate::run::capture::Capture;
+use crate::store::event::kind as event_kind;
 use crate::tool_error::ToolError;
 use crate::toolbox::Toolbox;
 use clock::Clock;
@@ -55,6 +57,7 @@ pub(crate) struct Inner {
     task_id: Option<String>,
     state: Option<Map<String, Value>>,
     started_at: SystemTime,
+    capture: Option<Capture>,
 }
 
 pub(crate) enum Backend {
@@ -72,6 +75,15 @@ pub struct CtxBuilder {
     allowlist: Option<Vec<String>>,
     task_id: Option<String>,
     state: Option<Map<String, Value>>,
+    capture: Option<Capture>,
+}
+
+impl std::fmt::Debug for Capture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Capture")
+            .field("run_id", &self.run_id())
+            .finish_non_exhaustive()
+    }
 }
 
 impl CtxBuilder {
@@ -105,6 +117,12 @@ impl CtxBuilder {
         self
     }
 
+    /// Captures the run for the recorder.
+    pub(crate) fn capture(mut self, capture: Capture) -> Self {
+        self.capture = Some(capture);
+        self
+    }
+
     /// Builds the `Ctx`.
     pub fn build(self) -> Ctx {
         Ctx::new(Parts {
@@ -116,6 +134,7 @@ impl CtxBuilder {
             task_id: self.task_id,
             state: self.state,
             started_at: SystemTime::now(),
+            capture: self.capture,
         })
     }
 }
@@ -129,6 +148,7 @@ pub(crate) struct Parts {
     pub task_id: Option<String>,
     pub state: Option<Map<String, Value>>,
     pub started_at: SystemTime,
+    pub capture: Option<Capture>,
 }
 
 impl Ctx {
@@ -150,6 +170,7 @@ impl Ctx {
                 task_id: parts.task_id,
                 state: parts.state,
                 started_at: parts.started_at,
+                capture: parts.capture,
             }),
         }
     }
@@ -176,9 +197,17 @@ impl Ctx {
         content: impl AsRef<[u8]>,
     ) -> Result<ArtifactRef, ArtifactError> {
         let path = normalize_path(path)?;
-        let record = self
-            .journal()
-            .record_artifact(path, content.as_ref().to_vec());
+        let bytes = content.as_ref();
+        if let Some(capture) = &self.inner.capture {
+            capture.stage(&path, bytes)?;
+        }
+        let record = self.journal().record_artifact(path, bytes.to_vec());
+        if let Some(capture) = &self.inner.capture {
+            capture.emit(
+                event_kind::ARTIFACT,
+                serde_json::json!({ "path": record.path, "sha256": record.sha256, "size": record.size }),
+            );
+        }
         Ok(ArtifactRef {
             path: record.path,
             sha256: record.sha256,
@@ -203,22 +232,34 @@ impl Ctx {
     /// Cites evidence: a JSON Pointer into what the run saw, `/state/...` or
     /// `/calls/<i>/response/...` (see [`ToolHandle::call_indexed`] for a call's index).
     pub fn evidence(&self, path: impl Into<String>) {
-        self.journal().evidence.push(path.into());
+        let path = path.into();
+        if let Some(capture) = &self.inner.capture {
+            capture.emit(event_kind::EVIDENCE, serde_json::json!({ "path": path }));
+        }
+        self.journal().evidence.push(path);
     }
 
     /// Emits an event (checkpoint, decision, anything worth seeing in the run's record).
     pub fn event(&self, kind: impl Into<String>, data: impl Serialize) {
+        let kind = kind.into();
         let data = serde_json::to_value(data).unwrap_or(Value::Null);
         let at_ms = self.inner.clock.elapsed_ms();
-        self.journal().events.push(EventRecord {
-            kind: kind.into(),
-            data,
-            at_ms,
-        });
+        if let Some(capture) = &self.inner.capture {
+            capture.emit(&kind, data.clone());
+        }
+        self.journal()
+            .events
+            .push(EventRecord { kind, data, at_ms });
     }
 
     /// Declares the run's status (blocked, degraded, ...) with a reason. The last declaration wins.
     pub fn declare(&self, declared: Declared) {
+        if let Some(capture) = &self.inner.capture {
+            capture.emit(
+                event_kind::DECLARED,
+                serde_json::json!({ "verdict": declared.verdict, "reason": declared.reason }),
+            );
+        }
         self.journal().declared = Some(declared);
     }
 
@@ -270,6 +311,20 @@ impl Ctx {
     /// The task id.
     pub fn task_id(&self) -> Option<&str> {
         self.inner.task_id.as_deref()
+    }
+
+    /// The id of the recorded run this ctx belongs to (`None` outside a [`crate::Recorder`] run).
+    pub fn run_id(&self) -> Option<&str> {
+        self.inner.capture.as_ref().map(Capture::run_id)
+    }
+
+    /// The trace the recorded run belongs to (`None` outside a [`crate::Recorder`] run).
+    pub fn trace_id(&self) -> Option<&str> {
+        self.inner.capture.as_ref().map(Capture::trace_id)
+    }
+
+    pub(crate) fn capture(&self) -> Option<&Capture> {
+        self.inner.capture.as_ref()
     }
 
     /// The replay mode, or `None` in production.

@@ -43,4 +43,18 @@ pub const MIGRATIONS: &[&str] = &[
         data TEXT NOT NULL,
         PRIMARY KEY (run_id, seq)
     );",
+    // 2: the watchdog (deadline and artifact area of open runs) and alerts.
+    "ALTER TABLE runs ADD COLUMN deadline_at TEXT;
+    ALTER TABLE runs ADD COLUMN artifact_root TEXT;
+    CREATE INDEX runs_overdue ON runs (closed_at, deadline_at);
+    CREATE TABLE alerts (
+        alert_id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        run_id TEXT,
+        agent_name TEXT,
+        failure_class TEXT,
+        at TEXT NOT NULL,
+        message TEXT NOT NULL
+    );
+    CREATE INDEX alerts_by_class ON alerts (failure_class, at);",
 ];

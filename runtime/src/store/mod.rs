@@ -3,16 +3,27 @@
 //! [`Store`] keeps the SQL portable so that a PostgreSQL backend can serve a fleet through one
 //! `TAPEDECK_STORE` URL without changing callers. Today's backend is [`SqliteStore`].
 
+pub mod alert;
+pub mod event;
 pub mod migrations;
 pub mod query;
 pub mod record;
 pub mod sqlite;
+pub mod time;
 
+pub use alert::Alert;
+pub use event::StoredEvent;
 pub use query::RunQuery;
 pub use record::{RunRecord, RunType};
 pub use sqlite::SqliteStore;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// The time budget the watchdog assumes for an open run recorded without `timeout_seconds`.
+pub const DEFAULT_TIMEOUT_SECONDS: u64 = 3600;
+
+/// The default store file, relative to the workspace (or current) directory.
+pub const DEFAULT_STORE_PATH: &str = "target/tapedeck/runs.sqlite";
 
 /// The environment variable naming the store: a path or `sqlite://PATH`.
 pub const STORE_ENV: &str = "TAPEDECK_STORE";
@@ -44,16 +55,45 @@ pub enum StoreError {
     Corrupt(String),
 }
 
-/// Where run records live.
+/// An open run past its deadline, as the watchdog sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OverdueRun {
+    /// The open record.
+    pub record: RunRecord,
+    /// Its deadline (RFC 3339): `started_at + timeout_seconds`.
+    pub deadline_at: String,
+    /// The artifact root its staging area lives under, if it staged artifacts.
+    pub artifact_root: Option<PathBuf>,
+}
+
+/// Where run records, their events and alerts live.
 pub trait Store: Send + Sync {
     /// The number of migrations applied.
     fn schema_version(&self) -> Result<u32, StoreError>;
     /// Writes a new run record (open or already closed).
-    fn insert_run(&self, run: &RunRecord) -> Result<(), StoreError>;
+    fn insert_run(&self, run: &RunRecord) -> Result<(), StoreError> {
+        self.open_run(run, None)
+    }
+    /// Writes a new run record, with the artifact root of its staging area (for the watchdog).
+    fn open_run(&self, run: &RunRecord, artifact_root: Option<&Path>) -> Result<(), StoreError>;
+    /// Writes the closing fields of `run` (`closed_at`, status, reasons, hashes, usage) if the
+    /// stored run is still open. `Ok(false)` when it was already closed (by the watchdog, say):
+    /// exactly one closer wins.
+    fn close_run(&self, run: &RunRecord) -> Result<bool, StoreError>;
     /// One run by id.
     fn run(&self, run_id: &str) -> Result<Option<RunRecord>, StoreError>;
     /// Runs matching `query`, newest first.
     fn runs(&self, query: &RunQuery) -> Result<Vec<RunRecord>, StoreError>;
+    /// Open runs whose deadline is before `cutoff` (RFC 3339), oldest first.
+    fn overdue_runs(&self, cutoff: &str) -> Result<Vec<OverdueRun>, StoreError>;
+    /// Appends events (one transaction for the batch).
+    fn append_events(&self, events: &[StoredEvent]) -> Result<(), StoreError>;
+    /// The events of one run, in order.
+    fn events(&self, run_id: &str) -> Result<Vec<StoredEvent>, StoreError>;
+    /// Records an alert.
+    fn insert_alert(&self, alert: &Alert) -> Result<(), StoreError>;
+    /// Alerts at or after `since` (all when `None`), oldest first.
+    fn alerts(&self, since: Option<&str>) -> Result<Vec<Alert>, StoreError>;
 }
 
 /// Opens the store a URL names: a file path, or `sqlite://PATH`. `postgres://` URLs are
@@ -75,6 +115,11 @@ pub fn open(url: &str) -> Result<Box<dyn Store>, StoreError> {
         )));
     }
     Ok(Box::new(SqliteStore::open(path)?))
+}
+
+/// The store `TAPEDECK_STORE` names, or the default file under `target/tapedeck/`.
+pub fn from_env_or_default() -> Result<Box<dyn Store>, StoreError> {
+    from_env().unwrap_or_else(|| open(DEFAULT_STORE_PATH))
 }
 
 /// The store `TAPEDECK_STORE` names, if it is set.

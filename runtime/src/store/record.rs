@@ -132,10 +132,7 @@ impl RunRecord {
     }
 }
 
-/// The current time as RFC 3339 with milliseconds (UTC).
-pub fn now_rfc3339() -> String {
-    humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string()
-}
+pub use super::time::now_rfc3339;
 
 /// The code version from `TAPEDECK_CODE_VERSION`, if set.
 pub fn code_version_from_env() -> Option<String> {

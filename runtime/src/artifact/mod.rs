@@ -1,4 +1,38 @@
-//! Artifact paths: relative, normalized, and never able to escape the artifact root.
+//! Artifacts: paths that can never escape the artifact root, and the staging-commit protocol
+//! that makes a run's files visible all at once or not at all.
+//!
+//! Layout under an artifact root:
+//!
+//! ```text
+//! staging/<run_id>/<path>      written while the run works (never trusted)
+//! runs/<run_id>/<path>         committed by one directory rename on a passed/degraded close
+//! runs/<run_id>.manifest.json  written last: path, sha256 and size of every committed file
+//! ```
+//!
+//! Readers trust only what a committed manifest lists ([`read_committed`]).
+
+mod manifest;
+mod staging;
+
+pub use manifest::{Manifest, ManifestEntry, read_committed, read_manifest};
+pub use staging::{StagingArea, remove_run};
+
+use std::path::{Path, PathBuf};
+
+/// Where a run's files are staged.
+pub fn staging_dir(root: &Path, run_id: &str) -> PathBuf {
+    root.join("staging").join(run_id)
+}
+
+/// Where a run's files are once committed.
+pub fn committed_dir(root: &Path, run_id: &str) -> PathBuf {
+    root.join("runs").join(run_id)
+}
+
+/// The manifest of a committed run.
+pub fn manifest_path(root: &Path, run_id: &str) -> PathBuf {
+    root.join("runs").join(format!("{run_id}.manifest.json"))
+}
 
 /// Why an artifact path was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -15,6 +49,21 @@ pub enum ArtifactError {
     /// The path has a character that is not allowed (backslash, NUL, control characters).
     #[error("artifact path {0:?} contains a backslash or a control character; use '/' separators")]
     BadCharacter(String),
+    /// A directory on the way is a symbolic link (it could lead out of the artifact root).
+    #[error(
+        "artifact path {0:?} runs through a symbolic link; artifacts cannot leave the artifact root"
+    )]
+    Symlink(String),
+    /// A committed file does not match its manifest, or is not listed in it.
+    #[error("artifact {path:?} of run {run_id} cannot be trusted: {problem}")]
+    Untrusted {
+        /// The run.
+        run_id: String,
+        /// The artifact path.
+        path: String,
+        /// What is wrong.
+        problem: String,
+    },
     /// Writing the artifact failed.
     #[error("writing artifact {path:?} failed: {message}")]
     Io {

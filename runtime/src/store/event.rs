@@ -1,0 +1,36 @@
+//! Events: the steps inside a run, in the order they happened.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// One stored event of a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredEvent {
+    /// The run it belongs to.
+    pub run_id: String,
+    /// Its position in the run, from 0.
+    pub seq: u64,
+    /// What happened: `run_started`, `tool_call`, `artifact`, `evidence`, `declared`,
+    /// `run_closed`, or an agent's own kind from `ctx.event`.
+    pub kind: String,
+    /// When (RFC 3339).
+    pub at: String,
+    /// The payload (redacted as configured before it is written).
+    pub data: Value,
+}
+
+/// The built-in event kinds.
+pub mod kind {
+    /// The run record was written; data: the envelope (input, state, contract, ...).
+    pub const RUN_STARTED: &str = "run_started";
+    /// One tool attempt and its result.
+    pub const TOOL_CALL: &str = "tool_call";
+    /// An artifact was staged.
+    pub const ARTIFACT: &str = "artifact";
+    /// An evidence citation.
+    pub const EVIDENCE: &str = "evidence";
+    /// The agent declared a status.
+    pub const DECLARED: &str = "declared";
+    /// The run was closed; data: the judgement and the values the run took.
+    pub const RUN_CLOSED: &str = "run_closed";
+}
