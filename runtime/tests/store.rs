@@ -1,6 +1,7 @@
 //! The SQLite run store: migrations, WAL, round trips, queries, concurrent writers.
 
 use std::sync::Arc;
+use tapedeck::store::migrations::MIGRATIONS;
 use tapedeck::store::{RunQuery, RunRecord, RunType, SqliteStore, Store, StoreError, open};
 use tapedeck::{FailureClass, Verdict};
 
@@ -35,7 +36,7 @@ fn full_record(fixture: &str, status: Verdict) -> RunRecord {
 fn a_record_round_trips_with_every_field() {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(dir.path().join("nested/dir/runs.sqlite")).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 1);
+    assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as u32);
     let record = full_record("readme/x", Verdict::Failed);
     store.insert_run(&record).unwrap();
     assert_eq!(store.run(&record.run_id).unwrap(), Some(record.clone()));
@@ -130,7 +131,7 @@ fn reopening_keeps_records_and_does_not_migrate_twice() {
         .insert_run(&record)
         .unwrap();
     let again = SqliteStore::open(&path).unwrap();
-    assert_eq!(again.schema_version().unwrap(), 1);
+    assert_eq!(again.schema_version().unwrap(), MIGRATIONS.len() as u32);
     assert_eq!(
         again.run(&record.run_id).unwrap().unwrap().run_id,
         record.run_id
@@ -165,7 +166,10 @@ fn concurrent_writers_on_separate_connections_lose_nothing() {
 fn urls_and_unreadable_values_give_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("u.sqlite").display());
-    assert_eq!(open(&url).unwrap().schema_version().unwrap(), 1);
+    assert_eq!(
+        open(&url).unwrap().schema_version().unwrap(),
+        MIGRATIONS.len() as u32
+    );
     let pg = open("postgres://db/runs")
         .err()
         .expect("postgres is refused");

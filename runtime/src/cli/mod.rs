@@ -7,6 +7,7 @@
 //! fn main() -> std::process::ExitCode { tapedeck::cli::main() }
 //! ```
 
+mod fixture;
 mod replay;
 mod watchdog;
 
@@ -35,6 +36,8 @@ pub enum Command {
     /// Close runs left open past their timeout plus grace as failed/run_abandoned, remove
     /// their staged artifacts and record an alert. Idempotent; safe from several machines.
     Watchdog(watchdog::WatchdogArgs),
+    /// Work with fixtures: `fixture new --from-run RUN_ID --suite DIR`.
+    Fixture(fixture::FixtureArgs),
 }
 
 /// Parses the process arguments and runs the command.
@@ -47,6 +50,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Replay(args) => replay::run(&args),
         Command::Watchdog(args) => watchdog::run(&args),
+        Command::Fixture(args) => fixture::run(&args),
     }
 }
 

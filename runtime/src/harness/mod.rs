@@ -6,6 +6,7 @@
 //! listed at run time, so a new folder is a new test without a rebuild.
 
 pub mod discover;
+pub mod freeze;
 pub mod naming;
 pub mod record;
 pub mod registry;

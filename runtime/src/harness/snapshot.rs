@@ -75,7 +75,8 @@ fn update_mode() -> Update {
     }
 }
 
-fn is_ci() -> bool {
+/// Whether this is a CI run (`CI` set, and not `0`/`false`): nothing pending is written.
+pub(crate) fn is_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "0" | "false"))
 }
 

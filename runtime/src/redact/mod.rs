@@ -238,6 +238,43 @@ fn fill_placeholders(out: &mut [Redaction], text: &str) {
     }
 }
 
+/// Every placeholder in `value` with its detector and location (what a cassette lists under
+/// `redactions`), in document order.
+pub fn placeholders(value: &Value) -> Vec<Redaction> {
+    fn walk(value: &Value, path: &mut Vec<String>, out: &mut Vec<Redaction>) {
+        match value {
+            Value::String(text) => {
+                for (span, detector) in placeholder::spans(text).into_iter().zip(detectors_in(text))
+                {
+                    out.push(Redaction {
+                        pointer: pointer(path),
+                        detector,
+                        placeholder: text[span].to_string(),
+                    });
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    path.push(i.to_string());
+                    walk(item, path, out);
+                    path.pop();
+                }
+            }
+            Value::Object(map) => {
+                for (key, item) in map {
+                    path.push(key.clone());
+                    walk(item, path, out);
+                    path.pop();
+                }
+            }
+            Value::Null | Value::Bool(_) | Value::Number(_) => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(value, &mut Vec::new(), &mut out);
+    out
+}
+
 fn pointer(path: &[String]) -> String {
     path.iter().map(|t| format!("/{}", escape(t))).collect()
 }

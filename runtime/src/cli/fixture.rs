@@ -1,0 +1,145 @@
+//! `cargo xtask fixture new --from-run RUN_ID --suite DIR`: freeze a failed run into a fixture.
+
+use crate::fixture::Tier;
+use crate::fixture::proof::Reproduction;
+use crate::harness::Harness;
+use crate::harness::discover::suite_dir;
+use crate::harness::freeze::freeze_run;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Arguments of `cargo xtask fixture`.
+#[derive(Debug, clap::Args)]
+pub struct FixtureArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: FixtureCommand,
+}
+
+/// The fixture commands.
+#[derive(Debug, clap::Subcommand)]
+pub enum FixtureCommand {
+    /// Build a fixture from a captured run, replay it at once, and record proof.failed_on when
+    /// it fails as the run did.
+    New(NewArgs),
+}
+
+/// Arguments of `cargo xtask fixture new`.
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// The run to freeze.
+    #[arg(long = "from-run", value_name = "RUN_ID")]
+    pub from_run: String,
+    /// The suite folder (as registered with `#[agent_fixture("...")]`).
+    #[arg(long, value_name = "DIR")]
+    pub suite: PathBuf,
+    /// The fixture id (`[a-z0-9_-]+`); default `run-<first 8 characters of the run id>`.
+    #[arg(long, value_name = "NAME")]
+    pub id: Option<String>,
+    /// The canary tier written to notes.json.
+    #[arg(long, value_parser = parse_tier)]
+    pub tier: Option<Tier>,
+    /// The store; default `TAPEDECK_STORE`, else `target/tapedeck/runs.sqlite`.
+    #[arg(long)]
+    pub store: Option<String>,
+}
+
+fn parse_tier(text: &str) -> Result<Tier, String> {
+    Tier::parse(text).ok_or_else(|| format!("unknown tier {text:?}; use critical, hourly or daily"))
+}
+
+/// Runs a fixture command.
+pub fn run(args: &FixtureArgs) -> ExitCode {
+    match &args.command {
+        FixtureCommand::New(new) => new_fixture(new),
+    }
+}
+
+fn new_fixture(args: &NewArgs) -> ExitCode {
+    let harness = Harness::from_registry();
+    let Some(suite) = harness
+        .suites()
+        .iter()
+        .find(|s| same_dir(&suite_dir(s), &args.suite))
+    else {
+        let known: Vec<String> = harness
+            .suites()
+            .iter()
+            .map(|s| format!("  {} ({})", suite_dir(s).display(), s.function))
+            .collect();
+        eprintln!(
+            "no registered suite has the folder {}; registered suites:\n{}",
+            args.suite.display(),
+            if known.is_empty() {
+                "  (none: link the crates with #[agent_fixture] into the xtask)".to_string()
+            } else {
+                known.join("\n")
+            }
+        );
+        return ExitCode::from(3);
+    };
+    let store = match super::open_store(args.store.as_deref()) {
+        Ok(store) => store,
+        Err(code) => return code,
+    };
+    let id = args.id.clone().unwrap_or_else(|| {
+        let short: String = args
+            .from_run
+            .chars()
+            .filter(char::is_ascii_hexdigit)
+            .take(8)
+            .collect();
+        format!("run-{}", short.to_ascii_lowercase())
+    });
+    let frozen = match freeze_run(
+        &*store,
+        &args.from_run,
+        suite,
+        &id,
+        args.tier,
+        harness.validator_set(),
+    ) {
+        Ok(frozen) => frozen,
+        Err(e) => {
+            eprintln!("fixture new: {e}");
+            return ExitCode::from(3);
+        }
+    };
+    let dir = frozen.fixture.dir.display();
+    match frozen.reproduction {
+        Reproduction::Reproduced(record) => {
+            println!(
+                "wrote {dir}: it fails as run {} did ({}: {}); proof.failed_on recorded. Fix the agent, then `cargo test` records proof.passed_on.",
+                args.from_run,
+                record.verdict.map_or("?", |v| v.as_str()),
+                record.reasons.join(", ")
+            );
+            ExitCode::SUCCESS
+        }
+        Reproduction::Passes => {
+            eprintln!(
+                "WARNING: wrote {dir}, but it PASSES on the current code: it does not reproduce the failure of run {}. It is unproven — a story, not a monitor. Check the cassette and the contract in expected.json.",
+                args.from_run
+            );
+            ExitCode::FAILURE
+        }
+        Reproduction::FailsDifferently { run, replay } => {
+            eprintln!(
+                "WARNING: wrote {dir}, but it fails differently from run {}: the run was {} ({}), the replay is {} ({}). It is unproven until it fails as the run did.",
+                args.from_run,
+                run.0.map_or("?", |v| v.as_str()),
+                run.1.join(", "),
+                replay.0,
+                replay.1.join(", ")
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn same_dir(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
