@@ -9,6 +9,7 @@
 
 pub mod agent;
 pub mod artifact;
+pub mod canary;
 pub mod cassette;
 #[cfg(feature = "cli")]
 pub mod cli;
