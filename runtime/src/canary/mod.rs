@@ -1,8 +1,15 @@
 //! Canaries and the monitor: tiers, due selection, staleness, proof, the silent-failure window
 //! and the health gate behind `cargo xtask canary`.
 
+pub mod config;
+pub mod due;
+pub mod gate;
+pub mod monitor;
 pub mod report;
+pub mod runner;
 
+pub use config::{CanaryConfig, TierPolicy};
+pub use monitor::{KnownFixture, MonitorInput, monitor};
 pub use report::{
     FixtureHealth, FixtureState, Gate, HistoryPoint, MonitorReport, Override,
     REPORT_SCHEMA_VERSION, SilentFailureWindow, TierSummary,

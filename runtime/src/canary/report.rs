@@ -140,37 +140,7 @@ pub struct SilentFailureWindow {
     pub open: bool,
 }
 
-/// A time-boxed operator override: the gate ignores the covered fixtures while it is active.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Override {
-    /// The override.
-    pub override_id: String,
-    /// A fixture id, or a glob over fixture ids (`booking/*`).
-    pub fixtures: String,
-    /// Who set it.
-    pub who: String,
-    /// Why.
-    pub why: String,
-    /// When it was set (RFC 3339).
-    pub created_at: String,
-    /// When it ends (RFC 3339).
-    pub until: String,
-}
-
-/// One canary session's results.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HistoryPoint {
-    /// The session.
-    pub session_id: String,
-    /// When it started (RFC 3339).
-    pub at: String,
-    /// FINAL results passed or degraded.
-    pub passing: usize,
-    /// FINAL results failed or blocked.
-    pub failing: usize,
-    /// FINAL results inconclusive or skipped.
-    pub inconclusive: usize,
-}
+pub use crate::store::{HistoryPoint, Override};
 
 /// The health gate's decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

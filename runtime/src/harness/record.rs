@@ -61,8 +61,80 @@ pub fn trial_record(
     record.failure_class = judgement.failure_class;
     record.failure_reason = judgement.violations.first().map(|v| v.message.clone());
     record.reasons = judgement.reasons.clone();
+    record.tier = Some(
+        fixture
+            .notes
+            .tier
+            .or(suite.tier)
+            .unwrap_or(crate::fixture::Tier::Daily),
+    );
+    record.session_id = canary_session();
+    record.attempt = attempt_from_env();
+    // Outside a canary session there are no retries to tell apart: the record is FINAL.
+    record.finality = record
+        .session_id
+        .is_none()
+        .then_some(crate::store::Finality::Final);
+    record.proven = Some(crate::fixture::proof::is_proven(&fixture.notes));
     record.tokens_in = observation.usage.input_tokens;
     record.tokens_out = observation.usage.output_tokens;
     record.cost_usd = observation.usage.cost_usd;
     record
+}
+
+/// The fixture id under which a standalone check's results are recorded.
+pub fn check_fixture_id(name: &str) -> String {
+    format!("{CHECK_PREFIX}{name}")
+}
+
+/// The prefix of [`check_fixture_id`]: checks are live probes, so proof does not apply to them.
+pub const CHECK_PREFIX: &str = "check:";
+
+/// The run record of a standalone check (always `canary`).
+pub fn check_record(
+    check: &super::registry::CheckRegistration,
+    started_at: String,
+    result: &Result<(), String>,
+) -> RunRecord {
+    let mut record = RunRecord::start(check.name, RunType::Canary);
+    record.started_at = started_at;
+    record.closed_at = Some(crate::store::time::now_rfc3339());
+    record.fixture_id = Some(check_fixture_id(check.name));
+    record.tier = Some(check.tier);
+    record.session_id = canary_session();
+    record.attempt = attempt_from_env();
+    record.finality = record
+        .session_id
+        .is_none()
+        .then_some(crate::store::Finality::Final);
+    match result {
+        Ok(()) => record.status = Some(crate::verdict::Verdict::Passed),
+        Err(message) => {
+            record.status = Some(crate::verdict::Verdict::Failed);
+            record.failure_class = Some(crate::verdict::FailureClass::Dependency);
+            record.failure_reason = Some(message.clone());
+            record.reasons = vec!["check_failed".into()];
+        }
+    }
+    record
+}
+
+/// The environment variable `cargo xtask canary` sets to the session id of one invocation.
+pub const SESSION_ENV: &str = "TAPEDECK_CANARY_SESSION";
+
+/// The canary session this process runs in, if any.
+pub fn canary_session() -> Option<String> {
+    std::env::var(SESSION_ENV)
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+}
+
+/// The attempt number: `TAPEDECK_ATTEMPT`, else nextest's `NEXTEST_ATTEMPT` (set on retries),
+/// else 1.
+fn attempt_from_env() -> u32 {
+    ["TAPEDECK_ATTEMPT", "NEXTEST_ATTEMPT"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok()?.trim().parse().ok())
+        .filter(|n| *n >= 1)
+        .unwrap_or(1)
 }

@@ -250,9 +250,18 @@ fn check_trial(check: CheckRegistration) -> Trial {
             .enable_all()
             .build()
             .map_err(|e| Failed::from(e.to_string()))?;
-        runtime
-            .block_on((check.check)(&ctx))
-            .map_err(|e| Failed::from(format!("check `{}` failed: {e}", check.name)))
+        let started_at = crate::store::time::now_rfc3339();
+        let result = runtime.block_on((check.check)(&ctx));
+        if let Some(store) = super::record::configured_store().map_err(Failed::from)? {
+            let record = super::record::check_record(&check, started_at, &result);
+            store.insert_run(&record).map_err(|e| {
+                Failed::from(format!(
+                    "could not write the run record of check `{}`: {e}",
+                    check.name
+                ))
+            })?;
+        }
+        result.map_err(|e| Failed::from(format!("check `{}` failed: {e}", check.name)))
     })
     .with_ignored_flag(true)
 }

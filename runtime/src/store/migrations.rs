@@ -57,4 +57,28 @@ pub const MIGRATIONS: &[&str] = &[
         message TEXT NOT NULL
     );
     CREATE INDEX alerts_by_class ON alerts (failure_class, at);",
+    // 3: canaries: tier, session and finality of records, heartbeats, operator overrides.
+    "ALTER TABLE runs ADD COLUMN tier TEXT;
+    ALTER TABLE runs ADD COLUMN session_id TEXT;
+    ALTER TABLE runs ADD COLUMN finality TEXT;
+    ALTER TABLE runs ADD COLUMN proven BOOLEAN;
+    CREATE INDEX runs_latest ON runs (run_type, fixture_id, started_at);
+    CREATE INDEX runs_by_session ON runs (session_id, fixture_id, attempt);
+    CREATE INDEX runs_by_class ON runs (run_type, failure_class, started_at);
+    CREATE TABLE heartbeats (
+        session_id TEXT NOT NULL,
+        tier TEXT NOT NULL,
+        phase TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (session_id, tier, phase)
+    );
+    CREATE INDEX heartbeats_by_tier ON heartbeats (tier, at);
+    CREATE TABLE overrides (
+        override_id TEXT PRIMARY KEY,
+        fixtures TEXT NOT NULL,
+        who TEXT NOT NULL,
+        why TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        until TEXT NOT NULL
+    );",
 ];

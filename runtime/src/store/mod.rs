@@ -4,6 +4,7 @@
 //! `TAPEDECK_STORE` URL without changing callers. Today's backend is [`SqliteStore`].
 
 pub mod alert;
+pub mod canary;
 pub mod event;
 pub mod migrations;
 pub mod query;
@@ -12,9 +13,10 @@ pub mod sqlite;
 pub mod time;
 
 pub use alert::Alert;
+pub use canary::{FirstBadRun, Heartbeat, HistoryPoint, Override};
 pub use event::StoredEvent;
 pub use query::RunQuery;
-pub use record::{RunRecord, RunType};
+pub use record::{Finality, RunRecord, RunType};
 pub use sqlite::SqliteStore;
 
 use std::path::{Path, PathBuf};
@@ -94,6 +96,22 @@ pub trait Store: Send + Sync {
     fn insert_alert(&self, alert: &Alert) -> Result<(), StoreError>;
     /// Alerts at or after `since` (all when `None`), oldest first.
     fn alerts(&self, since: Option<&str>) -> Result<Vec<Alert>, StoreError>;
+    /// Records a canary heartbeat.
+    fn record_heartbeat(&self, heartbeat: &Heartbeat) -> Result<(), StoreError>;
+    /// The latest heartbeat of each tier and phase.
+    fn last_heartbeats(&self) -> Result<Vec<Heartbeat>, StoreError>;
+    /// Marks each fixture's last attempt in `session_id` FINAL and earlier ones ATTEMPT.
+    fn finalize_session(&self, session_id: &str) -> Result<usize, StoreError>;
+    /// Records an operator override.
+    fn insert_override(&self, record: &Override) -> Result<(), StoreError>;
+    /// Overrides whose `until` is after `now` (RFC 3339).
+    fn active_overrides(&self, now: &str) -> Result<Vec<Override>, StoreError>;
+    /// Per fixture, the latest record of `run_type` that is FINAL (or not yet finalized).
+    fn latest_results(&self, run_type: RunType) -> Result<Vec<RunRecord>, StoreError>;
+    /// Per failure class, the first bad production run at or after `since`.
+    fn first_bad_runs(&self, since: &str) -> Result<Vec<FirstBadRun>, StoreError>;
+    /// The last `limit` canary sessions, oldest first.
+    fn session_history(&self, limit: usize) -> Result<Vec<HistoryPoint>, StoreError>;
 }
 
 /// Opens the store a URL names: a file path, or `sqlite://PATH`. `postgres://` URLs are

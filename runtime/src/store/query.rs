@@ -16,6 +16,8 @@ pub struct RunQuery {
     pub status: Option<Verdict>,
     /// Only runs started at or after this RFC 3339 time.
     pub since: Option<String>,
+    /// Only runs of this canary session.
+    pub session_id: Option<String>,
     /// Only open runs (`Some(true)`) or closed runs (`Some(false)`).
     pub open: Option<bool>,
     /// At most this many (default: all).

@@ -1,5 +1,6 @@
 //! Run records: one row per run, the evidence the rest of the system reads.
 
+use crate::fixture::Tier;
 use crate::verdict::{FailureClass, Verdict};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -96,6 +97,39 @@ pub struct RunRecord {
     pub trace_id: Option<String>,
     /// The run that spawned this one.
     pub parent_run_id: Option<String>,
+    /// The canary tier of the fixture (replay and canary records).
+    #[serde(default)]
+    pub tier: Option<Tier>,
+    /// The canary session that ran it (`cargo xtask canary` sets one per invocation).
+    #[serde(default)]
+    pub session_id: Option<String>,
+    /// Whether this is the FINAL result of its fixture in its session, or an earlier ATTEMPT
+    /// that was retried; `None` until the session is finalized.
+    #[serde(default)]
+    pub finality: Option<Finality>,
+    /// Whether the fixture was proven (its notes hold `failed_on` and `passed_on`) when it ran.
+    #[serde(default)]
+    pub proven: Option<bool>,
+}
+
+/// FINAL or ATTEMPT: only a FINAL result counts as proof.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Finality {
+    /// The last attempt of its fixture in its session: the result that counts.
+    Final,
+    /// An attempt that was retried.
+    Attempt,
+}
+
+impl Finality {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Finality::Final => "final",
+            Finality::Attempt => "attempt",
+        }
+    }
 }
 
 impl RunRecord {
@@ -128,6 +162,10 @@ impl RunRecord {
             cost_usd: 0.0,
             trace_id: None,
             parent_run_id: None,
+            tier: None,
+            session_id: None,
+            finality: None,
+            proven: None,
         }
     }
 }

@@ -4,13 +4,17 @@
 //! under `BEGIN IMMEDIATE`); a crash loses no committed row and never corrupts the file.
 
 mod alerts;
+mod canary;
 mod events;
 mod runs;
 
 use super::migrations::MIGRATIONS;
 use super::query::RunQuery;
 use super::record::RunRecord;
-use super::{Alert, OverdueRun, Store, StoreError, StoredEvent};
+use super::{
+    Alert, FirstBadRun, Heartbeat, HistoryPoint, OverdueRun, Override, RunType, Store, StoreError,
+    StoredEvent,
+};
 use rusqlite::{Connection, params};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
@@ -178,5 +182,40 @@ impl Store for SqliteStore {
 
     fn alerts(&self, since: Option<&str>) -> Result<Vec<Alert>, StoreError> {
         self.with(|c| alerts::since(c, since))
+    }
+
+    fn record_heartbeat(&self, heartbeat: &Heartbeat) -> Result<(), StoreError> {
+        self.with(|c| canary::record_heartbeat(c, heartbeat))
+    }
+
+    fn last_heartbeats(&self) -> Result<Vec<Heartbeat>, StoreError> {
+        self.with(canary::last_heartbeats)
+    }
+
+    fn finalize_session(&self, session_id: &str) -> Result<usize, StoreError> {
+        self.with(|c| canary::finalize_session(c, session_id))
+    }
+
+    fn insert_override(&self, record: &Override) -> Result<(), StoreError> {
+        self.with(|c| canary::insert_override(c, record))
+    }
+
+    fn active_overrides(&self, now: &str) -> Result<Vec<Override>, StoreError> {
+        self.with(|c| canary::active_overrides(c, now))
+    }
+
+    fn latest_results(&self, run_type: RunType) -> Result<Vec<RunRecord>, StoreError> {
+        let rows = self.with(|c| canary::latest_results(c, run_type))?;
+        rows.into_iter()
+            .map(|r| r.map_err(StoreError::Corrupt))
+            .collect()
+    }
+
+    fn first_bad_runs(&self, since: &str) -> Result<Vec<FirstBadRun>, StoreError> {
+        self.with(|c| canary::first_bad_runs(c, since))
+    }
+
+    fn session_history(&self, limit: usize) -> Result<Vec<HistoryPoint>, StoreError> {
+        self.with(|c| canary::session_history(c, limit))
     }
 }

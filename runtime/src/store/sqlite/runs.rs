@@ -1,7 +1,8 @@
 //! The `runs` table: insert, close, read and query run records.
 
+use crate::fixture::Tier;
 use crate::store::query::RunQuery;
-use crate::store::record::{RunRecord, RunType};
+use crate::store::record::{Finality, RunRecord, RunType};
 use crate::store::{DEFAULT_TIMEOUT_SECONDS, OverdueRun, time};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
@@ -9,7 +10,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The record's columns, in [`read_row`] order.
-const COLUMNS: &str = "run_id, task_id, attempt, agent_name, run_type, fixture_id, started_at, closed_at, code_version, model, prompt_version, tool_allowlist, timeout_seconds, input_sha256, output_sha256, state_refs, artifact_refs, status, failure_class, failure_reason, reasons, tokens_in, tokens_out, cost_usd, trace_id, parent_run_id";
+pub(super) const COLUMNS: &str = "run_id, task_id, attempt, agent_name, run_type, fixture_id, started_at, closed_at, code_version, model, prompt_version, tool_allowlist, timeout_seconds, input_sha256, output_sha256, state_refs, artifact_refs, status, failure_class, failure_reason, reasons, tokens_in, tokens_out, cost_usd, trace_id, parent_run_id, tier, session_id, finality, proven";
+
+/// The number of [`COLUMNS`].
+const COLUMN_COUNT: usize = 30;
 
 /// A row that is not a valid record: the message says which run and which value.
 pub(super) type Decoded = Result<RunRecord, String>;
@@ -22,7 +26,7 @@ pub(super) fn insert(
     let timeout = run.timeout_seconds.unwrap_or(DEFAULT_TIMEOUT_SECONDS);
     let deadline_at = time::add(&run.started_at, Duration::from_secs(timeout));
     let sql = format!(
-        "INSERT INTO runs ({COLUMNS}, deadline_at, artifact_root) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)"
+        "INSERT INTO runs ({COLUMNS}, deadline_at, artifact_root) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)"
     );
     c.prepare_cached(&sql)?.execute(params![
         run.run_id,
@@ -51,6 +55,10 @@ pub(super) fn insert(
         run.cost_usd,
         run.trace_id,
         run.parent_run_id,
+        run.tier.map(|t| t.as_str()),
+        run.session_id,
+        run.finality.map(|f| f.as_str()),
+        run.proven,
         deadline_at,
         artifact_root.map(|p| p.to_string_lossy().into_owned()),
     ])?;
@@ -105,6 +113,9 @@ pub(super) fn query(c: &Connection, query: &RunQuery) -> rusqlite::Result<Vec<De
     if let Some(s) = query.status {
         bind("status = ?", SqlValue::Text(s.as_str().into()));
     }
+    if let Some(session) = &query.session_id {
+        bind("session_id = ?", SqlValue::Text(session.clone()));
+    }
     if let Some(since) = &query.since {
         bind("started_at >= ?", SqlValue::Text(since.clone()));
     }
@@ -139,8 +150,8 @@ pub(super) fn overdue(
     let mut statement = c.prepare_cached(&sql)?;
     let rows = statement.query_map([cutoff], |row| {
         let record = read_row(row)?;
-        let deadline_at: String = row.get(26)?;
-        let artifact_root: Option<String> = row.get(27)?;
+        let deadline_at: String = row.get(COLUMN_COUNT)?;
+        let artifact_root: Option<String> = row.get(COLUMN_COUNT + 1)?;
         Ok(record.map(|record| OverdueRun {
             record,
             deadline_at,
@@ -169,7 +180,7 @@ fn wire<T: serde::de::DeserializeOwned>(
 }
 
 /// Reads a row; an unreadable value (a hand-edited status, say) is `Err` with a message.
-fn read_row(row: &Row<'_>) -> rusqlite::Result<Decoded> {
+pub(super) fn read_row(row: &Row<'_>) -> rusqlite::Result<Decoded> {
     let run_id: String = row.get(0)?;
     let run_type: String = row.get(4)?;
     let list = |i: usize| -> rusqlite::Result<Vec<String>> {
@@ -216,6 +227,16 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<Decoded> {
         cost_usd: row.get(23)?,
         trace_id: row.get(24)?,
         parent_run_id: row.get(25)?,
+        tier: row
+            .get::<_, Option<String>>(26)?
+            .and_then(|t| Tier::parse(&t)),
+        session_id: row.get(27)?,
+        finality: match row.get::<_, Option<String>>(28)?.as_deref() {
+            Some("final") => Some(Finality::Final),
+            Some("attempt") => Some(Finality::Attempt),
+            _ => None,
+        },
+        proven: row.get(29)?,
         run_id,
     }))
 }

@@ -1,0 +1,266 @@
+//! Running canaries: find the workspace's harness test targets (`tapedeck::main!()`), list their
+//! canary trials, and run the selected tier with the store and session configured, through
+//! `cargo nextest run` when it is installed and `cargo test` otherwise.
+
+use super::due::trial_filter;
+use super::monitor::KnownFixture;
+use crate::fixture::Tier;
+use crate::harness::naming::TrialName;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// A test target whose source calls `tapedeck::main!()`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HarnessTarget {
+    /// Its package.
+    pub package: String,
+    /// The test target's name.
+    pub name: String,
+    /// Its source file.
+    pub src_path: PathBuf,
+}
+
+impl std::fmt::Display for HarnessTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} --test {}", self.package, self.name)
+    }
+}
+
+/// Which test runner drives the harness binaries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestRunner {
+    /// `cargo nextest run` (process per test, retries).
+    Nextest,
+    /// `cargo test`.
+    Cargo,
+}
+
+impl TestRunner {
+    /// `cargo nextest` if it is installed, else `cargo test`.
+    pub fn detect() -> TestRunner {
+        let nextest = Command::new(cargo())
+            .args(["nextest", "--version"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if nextest {
+            TestRunner::Nextest
+        } else {
+            TestRunner::Cargo
+        }
+    }
+}
+
+/// The `cargo` to run (the one running us, when we run under cargo).
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+/// The harness targets of the workspace at `workspace`.
+pub fn harness_targets(workspace: &Path) -> Result<Vec<HarnessTarget>, String> {
+    let output = Command::new(cargo())
+        .args(["metadata", "--format-version", "1", "--no-deps"])
+        .current_dir(workspace)
+        .output()
+        .map_err(|e| format!("could not run cargo metadata: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "cargo metadata failed in {}: {}",
+            workspace.display(),
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .map_err(|e| format!("cargo metadata printed something that is not JSON: {e}"))?;
+    let mut targets = Vec::new();
+    for package in metadata["packages"].as_array().into_iter().flatten() {
+        for target in package["targets"].as_array().into_iter().flatten() {
+            let is_test = target["kind"]
+                .as_array()
+                .is_some_and(|k| k.iter().any(|k| k == "test"));
+            let src_path = PathBuf::from(target["src_path"].as_str().unwrap_or_default());
+            if is_test
+                && std::fs::read_to_string(&src_path)
+                    .is_ok_and(|source| source.contains("tapedeck::main!"))
+            {
+                targets.push(HarnessTarget {
+                    package: package["name"].as_str().unwrap_or_default().to_string(),
+                    name: target["name"].as_str().unwrap_or_default().to_string(),
+                    src_path,
+                });
+            }
+        }
+    }
+    targets.sort_by(|a, b| (&a.package, &a.name).cmp(&(&b.package, &b.name)));
+    Ok(targets)
+}
+
+/// Builds a target (a build failure is a harness error).
+pub fn build(workspace: &Path, target: &HarnessTarget) -> Result<(), String> {
+    let output = Command::new(cargo())
+        .args([
+            "test",
+            "--no-run",
+            "-p",
+            &target.package,
+            "--test",
+            &target.name,
+        ])
+        .current_dir(workspace)
+        .stdout(Stdio::null())
+        .output()
+        .map_err(|e| format!("could not run cargo: {e}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{target} does not build:\n{}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ))
+    }
+}
+
+/// The canary trials of a target, through the harness's `--list --ignored` (the nextest
+/// contract), as fixtures with their tiers.
+pub fn list_canaries(
+    workspace: &Path,
+    target: &HarnessTarget,
+) -> Result<Vec<KnownFixture>, String> {
+    let output = Command::new(cargo())
+        .args([
+            "test",
+            "-q",
+            "-p",
+            &target.package,
+            "--test",
+            &target.name,
+            "--",
+        ])
+        .args(["--list", "--ignored", "--format", "terse"])
+        .current_dir(workspace)
+        .output()
+        .map_err(|e| format!("could not run cargo: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "{target} could not list its trials:\n{}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| line.strip_suffix(": test"))
+        .filter_map(|name| known_fixture(TrialName::parse(name)?))
+        .collect())
+}
+
+fn known_fixture(name: TrialName) -> Option<KnownFixture> {
+    match name {
+        TrialName::Canary {
+            tier,
+            suite,
+            fixture,
+        } => Some(KnownFixture {
+            fixture_id: format!("{suite}/{fixture}"),
+            tier,
+        }),
+        TrialName::Check { tier, name } => Some(KnownFixture {
+            fixture_id: crate::harness::record::check_fixture_id(&name),
+            tier,
+        }),
+        TrialName::Replay { .. } => None,
+    }
+}
+
+/// What one canary session needs from its environment.
+#[derive(Debug, Clone)]
+pub struct SessionEnv {
+    /// The session id.
+    pub session_id: String,
+    /// The store the trials write to (absolute).
+    pub store: String,
+    /// The code version recorded with each result.
+    pub code_version: Option<String>,
+}
+
+/// Runs the canaries of `tier` (and the tiers it covers) in one target. `Ok(true)` when every
+/// trial passed, `Ok(false)` when some failed (the records say which), `Err` when the runner
+/// itself could not run.
+pub fn run_tier(
+    workspace: &Path,
+    target: &HarnessTarget,
+    tier: Tier,
+    runner: TestRunner,
+    env: &SessionEnv,
+) -> Result<bool, String> {
+    let (filter, skip) = trial_filter(tier);
+    let mut command = Command::new(cargo());
+    match runner {
+        TestRunner::Nextest => {
+            let mut expression = format!("test(/^{}/)", regex_escape(filter));
+            if let Some(skip) = skip {
+                expression = format!("{expression} - test(/^{}/)", regex_escape(skip));
+            }
+            command
+                .args([
+                    "nextest",
+                    "run",
+                    "--no-fail-fast",
+                    "-p",
+                    &target.package,
+                    "--test",
+                    &target.name,
+                ])
+                .args(["--run-ignored", "only", "-E", &expression]);
+        }
+        TestRunner::Cargo => {
+            command
+                .args([
+                    "test",
+                    "-q",
+                    "-p",
+                    &target.package,
+                    "--test",
+                    &target.name,
+                    "--",
+                ])
+                .args(["--ignored", filter]);
+            if let Some(skip) = skip {
+                command.args(["--skip", skip]);
+            }
+        }
+    }
+    command
+        .current_dir(workspace)
+        .env(crate::store::STORE_ENV, &env.store)
+        .env(crate::harness::record::SESSION_ENV, &env.session_id)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    if let Some(version) = &env.code_version {
+        command.env("TAPEDECK_CODE_VERSION", version);
+    }
+    let status = command
+        .status()
+        .map_err(|e| format!("could not run the canaries of {target}: {e}"))?;
+    Ok(status.success())
+}
+
+fn regex_escape(text: &str) -> String {
+    regex::escape(text)
+}
+
+/// The code version: `TAPEDECK_CODE_VERSION`, else the short git commit of `workspace`.
+pub fn code_version(workspace: &Path) -> Option<String> {
+    crate::store::record::code_version_from_env().or_else(|| {
+        let output = Command::new("git")
+            .args(["rev-parse", "--short", "HEAD"])
+            .current_dir(workspace)
+            .output()
+            .ok()?;
+        output
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
+            .filter(|v| !v.is_empty())
+    })
+}
