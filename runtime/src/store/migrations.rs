@@ -62,8 +62,22 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE runs ADD COLUMN session_id TEXT;
     ALTER TABLE runs ADD COLUMN finality TEXT;
     ALTER TABLE runs ADD COLUMN proven BOOLEAN;
-    CREATE INDEX runs_latest ON runs (run_type, fixture_id, started_at);
     CREATE INDEX runs_by_session ON runs (session_id, fixture_id, attempt);
+    CREATE TABLE fixture_latest (
+        run_type TEXT NOT NULL,
+        fixture_id TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        PRIMARY KEY (run_type, fixture_id)
+    );
+    CREATE TABLE sessions (
+        session_id TEXT PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        passing INTEGER NOT NULL,
+        failing INTEGER NOT NULL,
+        inconclusive INTEGER NOT NULL
+    );
+    CREATE INDEX sessions_by_start ON sessions (started_at);
     CREATE INDEX runs_by_class ON runs (run_type, failure_class, started_at);
     CREATE TABLE heartbeats (
         session_id TEXT NOT NULL,

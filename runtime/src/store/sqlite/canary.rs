@@ -38,11 +38,17 @@ pub(super) fn last_heartbeats(c: &Connection) -> rusqlite::Result<Vec<Heartbeat>
     Ok(out)
 }
 
+/// Marks FINAL and ATTEMPT records of a session and writes its summary (for the history chart).
 pub(super) fn finalize_session(c: &Connection, session_id: &str) -> rusqlite::Result<usize> {
-    c.execute(
+    let marked = c.execute(
         "UPDATE runs SET finality = CASE WHEN attempt = (SELECT MAX(r2.attempt) FROM runs r2 WHERE r2.session_id = runs.session_id AND r2.fixture_id = runs.fixture_id) THEN 'final' ELSE 'attempt' END WHERE session_id = ?1",
         [session_id],
-    )
+    )?;
+    c.execute(
+        "INSERT OR REPLACE INTO sessions (session_id, started_at, passing, failing, inconclusive) SELECT ?1, COALESCE(MIN(started_at), ''), COALESCE(SUM(CASE WHEN status IN ('passed', 'degraded') THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN status IN ('failed', 'blocked') THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN status IN ('inconclusive', 'skipped') THEN 1 ELSE 0 END), 0) FROM runs WHERE session_id = ?1 AND finality = 'final'",
+        [session_id],
+    )?;
+    Ok(marked)
 }
 
 pub(super) fn insert_override(c: &Connection, o: &Override) -> rusqlite::Result<()> {
@@ -70,27 +76,19 @@ pub(super) fn active_overrides(c: &Connection, now: &str) -> rusqlite::Result<Ve
     rows.collect()
 }
 
-/// The latest FINAL (or not yet finalized) record per fixture: one pass over the
-/// `(run_type, fixture_id, started_at)` index finds each fixture's latest start, then one
-/// lookup per fixture reads the row.
+/// The latest record per fixture, through `fixture_latest` (one row per fixture).
 pub(super) fn latest_results(c: &Connection, run_type: RunType) -> rusqlite::Result<Vec<Decoded>> {
+    let columns: String = COLUMNS
+        .split(", ")
+        .map(|c| format!("r.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let sql = format!(
-        "SELECT {COLUMNS} FROM runs r JOIN (SELECT fixture_id AS f, MAX(started_at) AS latest FROM runs WHERE run_type = ?1 AND fixture_id IS NOT NULL AND closed_at IS NOT NULL AND (finality IS NULL OR finality = 'final') GROUP BY fixture_id) last ON r.fixture_id = last.f AND r.started_at = last.latest WHERE r.run_type = ?1 AND (r.finality IS NULL OR r.finality = 'final') ORDER BY r.fixture_id, r.attempt DESC"
+        "SELECT {columns} FROM fixture_latest l JOIN runs r ON r.run_id = l.run_id WHERE l.run_type = ?1 ORDER BY l.fixture_id"
     );
     let mut statement = c.prepare_cached(&sql)?;
     let rows = statement.query_map([run_type.as_str()], read_row)?;
-    let mut out: Vec<Decoded> = Vec::new();
-    for row in rows {
-        let row = row?;
-        // Two records of one fixture started in the same millisecond: keep the first (highest attempt).
-        if let (Ok(new), Some(Ok(last))) = (&row, out.last())
-            && new.fixture_id == last.fixture_id
-        {
-            continue;
-        }
-        out.push(row);
-    }
-    Ok(out)
+    rows.collect()
 }
 
 pub(super) fn first_bad_runs(c: &Connection, since: &str) -> rusqlite::Result<Vec<FirstBadRun>> {
@@ -116,29 +114,19 @@ pub(super) fn first_bad_runs(c: &Connection, since: &str) -> rusqlite::Result<Ve
 }
 
 pub(super) fn session_history(c: &Connection, limit: usize) -> rusqlite::Result<Vec<HistoryPoint>> {
-    let sessions: Vec<(String, String)> = {
-        let mut statement = c.prepare_cached(
-            "SELECT session_id, MIN(at) AS started FROM heartbeats GROUP BY session_id ORDER BY started DESC LIMIT ?1",
-        )?;
-        let rows = statement.query_map([limit as i64], |row| Ok((row.get(0)?, row.get(1)?)))?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
-    let mut counts = c.prepare_cached(
-        "SELECT SUM(CASE WHEN status IN ('passed', 'degraded') THEN 1 ELSE 0 END), SUM(CASE WHEN status IN ('failed', 'blocked') THEN 1 ELSE 0 END), SUM(CASE WHEN status IN ('inconclusive', 'skipped') THEN 1 ELSE 0 END) FROM runs WHERE session_id = ?1 AND (finality IS NULL OR finality = 'final')",
+    let mut statement = c.prepare_cached(
+        "SELECT session_id, started_at, passing, failing, inconclusive FROM sessions ORDER BY started_at DESC LIMIT ?1",
     )?;
-    let mut out = Vec::new();
-    for (session_id, at) in sessions.into_iter().rev() {
-        let (passing, failing, inconclusive): (Option<i64>, Option<i64>, Option<i64>) = counts
-            .query_row([&session_id], |row| {
-                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-            })?;
-        out.push(HistoryPoint {
-            session_id,
-            at,
-            passing: passing.unwrap_or(0) as usize,
-            failing: failing.unwrap_or(0) as usize,
-            inconclusive: inconclusive.unwrap_or(0) as usize,
-        });
-    }
+    let rows = statement.query_map([limit as i64], |row| {
+        Ok(HistoryPoint {
+            session_id: row.get(0)?,
+            at: row.get(1)?,
+            passing: row.get::<_, i64>(2)? as usize,
+            failing: row.get::<_, i64>(3)? as usize,
+            inconclusive: row.get::<_, i64>(4)? as usize,
+        })
+    })?;
+    let mut out: Vec<HistoryPoint> = rows.collect::<rusqlite::Result<_>>()?;
+    out.reverse();
     Ok(out)
 }

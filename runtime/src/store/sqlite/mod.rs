@@ -68,6 +68,21 @@ impl SqliteStore {
         })
     }
 
+    /// Writes many run records in one transaction (imports, benchmarks, migrations of history).
+    pub fn insert_runs(&self, records: &[RunRecord]) -> Result<(), StoreError> {
+        self.with(|c| {
+            c.execute_batch("BEGIN IMMEDIATE")?;
+            let result = records.iter().try_for_each(|r| runs::insert(c, r, None));
+            match result {
+                Ok(()) => c.execute_batch("COMMIT"),
+                Err(e) => {
+                    let _ = c.execute_batch("ROLLBACK");
+                    Err(e)
+                }
+            }
+        })
+    }
+
     /// The file.
     pub fn path(&self) -> &Path {
         &self.path

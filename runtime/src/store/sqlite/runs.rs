@@ -62,6 +62,26 @@ pub(super) fn insert(
         deadline_at,
         artifact_root.map(|p| p.to_string_lossy().into_owned()),
     ])?;
+    if let (Some(fixture_id), Some(_)) = (&run.fixture_id, &run.closed_at) {
+        note_latest(c, run.run_type, fixture_id, &run.run_id, &run.started_at)?;
+    }
+    Ok(())
+}
+
+/// Keeps `fixture_latest` pointing at each fixture's latest closed record, so that the monitor
+/// reads one row per fixture instead of scanning history. (A retried ATTEMPT never starts after
+/// its FINAL sibling, so the latest record is the FINAL one.)
+fn note_latest(
+    c: &Connection,
+    run_type: RunType,
+    fixture_id: &str,
+    run_id: &str,
+    started_at: &str,
+) -> rusqlite::Result<()> {
+    c.prepare_cached(
+        "INSERT INTO fixture_latest (run_type, fixture_id, run_id, started_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (run_type, fixture_id) DO UPDATE SET run_id = excluded.run_id, started_at = excluded.started_at WHERE excluded.started_at >= fixture_latest.started_at",
+    )?
+    .execute(params![run_type.as_str(), fixture_id, run_id, started_at])?;
     Ok(())
 }
 
@@ -84,6 +104,11 @@ pub(super) fn close(c: &Connection, run: &RunRecord) -> rusqlite::Result<bool> {
             run.tokens_out as i64,
             run.cost_usd,
         ])?;
+    if changed == 1
+        && let Some(fixture_id) = &run.fixture_id
+    {
+        note_latest(c, run.run_type, fixture_id, &run.run_id, &run.started_at)?;
+    }
     Ok(changed == 1)
 }
 
