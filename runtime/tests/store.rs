@@ -203,3 +203,44 @@ fn hand_edit_status(path: &std::path::Path, run_id: &str) -> bool {
     .unwrap()
         == 1
 }
+
+#[test]
+fn runs_are_found_by_status_agent_and_time_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path().join("runs.sqlite")).unwrap();
+    for (minute, agent, status) in [
+        (0, "a", Verdict::Passed),
+        (10, "a", Verdict::Failed),
+        (20, "b", Verdict::Failed),
+    ] {
+        let mut r = full_record("s/x", status);
+        r.run_id = format!("run-{minute}");
+        r.agent_name = agent.into();
+        r.started_at = format!("2026-11-22T12:{minute:02}:00.000Z");
+        store.insert_run(&r).unwrap();
+    }
+    let ids = |q: RunQuery| -> Vec<String> {
+        store
+            .runs(&q)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.run_id)
+            .collect()
+    };
+    assert_eq!(
+        ids(RunQuery {
+            status: Some(Verdict::Failed),
+            ..Default::default()
+        }),
+        ["run-20", "run-10"]
+    );
+    assert_eq!(
+        ids(RunQuery {
+            agent_name: Some("a".into()),
+            since: Some("2026-11-22T12:05:00Z".into()),
+            until: Some("2026-11-22T12:15:00Z".into()),
+            ..Default::default()
+        }),
+        ["run-10"]
+    );
+}

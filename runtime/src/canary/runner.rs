@@ -81,8 +81,11 @@ pub fn harness_targets(workspace: &Path) -> Result<Vec<HarnessTarget>, String> {
                 .is_some_and(|k| k.iter().any(|k| k == "test"));
             let src_path = PathBuf::from(target["src_path"].as_str().unwrap_or_default());
             if is_test
-                && std::fs::read_to_string(&src_path)
-                    .is_ok_and(|source| source.contains("tapedeck::main!"))
+                && std::fs::read_to_string(&src_path).is_ok_and(|source| {
+                    source
+                        .lines()
+                        .any(|l| l.trim_start().starts_with("tapedeck::main!"))
+                })
             {
                 targets.push(HarnessTarget {
                     package: package["name"].as_str().unwrap_or_default().to_string(),
@@ -96,17 +99,35 @@ pub fn harness_targets(workspace: &Path) -> Result<Vec<HarnessTarget>, String> {
     Ok(targets)
 }
 
-/// Builds a target (a build failure is a harness error).
-pub fn build(workspace: &Path, target: &HarnessTarget) -> Result<(), String> {
+/// `-p PKG --test NAME` for every target: one cargo invocation builds and runs them all with
+/// one feature resolution.
+fn selection(targets: &[HarnessTarget]) -> Vec<String> {
+    let mut packages: Vec<&str> = targets.iter().map(|t| t.package.as_str()).collect();
+    packages.sort_unstable();
+    packages.dedup();
+    let mut args = Vec::new();
+    for package in packages {
+        args.extend(["-p".to_string(), package.to_string()]);
+    }
+    for target in targets {
+        args.extend(["--test".to_string(), target.name.clone()]);
+    }
+    args
+}
+
+fn describe(targets: &[HarnessTarget]) -> String {
+    targets
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Builds the targets (a build failure is a harness error).
+pub fn build(workspace: &Path, targets: &[HarnessTarget]) -> Result<(), String> {
     let output = Command::new(cargo())
-        .args([
-            "test",
-            "--no-run",
-            "-p",
-            &target.package,
-            "--test",
-            &target.name,
-        ])
+        .args(["test", "--no-run"])
+        .args(selection(targets))
         .current_dir(workspace)
         .stdout(Stdio::null())
         .output()
@@ -115,35 +136,30 @@ pub fn build(workspace: &Path, target: &HarnessTarget) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "{target} does not build:\n{}",
+            "{} does not build:\n{}",
+            describe(targets),
             String::from_utf8_lossy(&output.stderr).trim()
         ))
     }
 }
 
-/// The canary trials of a target, through the harness's `--list --ignored` (the nextest
+/// The canary trials of the targets, through the harness's `--list --ignored` (the nextest
 /// contract), as fixtures with their tiers.
 pub fn list_canaries(
     workspace: &Path,
-    target: &HarnessTarget,
+    targets: &[HarnessTarget],
 ) -> Result<Vec<KnownFixture>, String> {
     let output = Command::new(cargo())
-        .args([
-            "test",
-            "-q",
-            "-p",
-            &target.package,
-            "--test",
-            &target.name,
-            "--",
-        ])
-        .args(["--list", "--ignored", "--format", "terse"])
+        .args(["test", "-q"])
+        .args(selection(targets))
+        .args(["--", "--list", "--ignored", "--format", "terse"])
         .current_dir(workspace)
         .output()
         .map_err(|e| format!("could not run cargo: {e}"))?;
     if !output.status.success() {
         return Err(format!(
-            "{target} could not list its trials:\n{}",
+            "{} could not list their trials:\n{}",
+            describe(targets),
             String::from_utf8_lossy(&output.stderr).trim()
         ));
     }
@@ -183,12 +199,12 @@ pub struct SessionEnv {
     pub code_version: Option<String>,
 }
 
-/// Runs the canaries of `tier` (and the tiers it covers) in one target. `Ok(true)` when every
+/// Runs the canaries of `tier` (and the tiers it covers) in the targets. `Ok(true)` when every
 /// trial passed, `Ok(false)` when some failed (the records say which), `Err` when the runner
 /// itself could not run.
 pub fn run_tier(
     workspace: &Path,
-    target: &HarnessTarget,
+    targets: &[HarnessTarget],
     tier: Tier,
     runner: TestRunner,
     env: &SessionEnv,
@@ -202,29 +218,15 @@ pub fn run_tier(
                 expression = format!("{expression} - test(/^{}/)", regex_escape(skip));
             }
             command
-                .args([
-                    "nextest",
-                    "run",
-                    "--no-fail-fast",
-                    "-p",
-                    &target.package,
-                    "--test",
-                    &target.name,
-                ])
+                .args(["nextest", "run", "--no-fail-fast"])
+                .args(selection(targets))
                 .args(["--run-ignored", "only", "-E", &expression]);
         }
         TestRunner::Cargo => {
             command
-                .args([
-                    "test",
-                    "-q",
-                    "-p",
-                    &target.package,
-                    "--test",
-                    &target.name,
-                    "--",
-                ])
-                .args(["--ignored", filter]);
+                .args(["test", "-q", "--no-fail-fast"])
+                .args(selection(targets))
+                .args(["--", "--ignored", filter]);
             if let Some(skip) = skip {
                 command.args(["--skip", skip]);
             }
@@ -241,7 +243,7 @@ pub fn run_tier(
     }
     let status = command
         .status()
-        .map_err(|e| format!("could not run the canaries of {target}: {e}"))?;
+        .map_err(|e| format!("could not run the canaries of {}: {e}", describe(targets)))?;
     Ok(status.success())
 }
 

@@ -16,6 +16,8 @@ pub struct RunQuery {
     pub status: Option<Verdict>,
     /// Only runs started at or after this RFC 3339 time.
     pub since: Option<String>,
+    /// Only runs started before this RFC 3339 time.
+    pub until: Option<String>,
     /// Only runs of this canary session.
     pub session_id: Option<String>,
     /// Only open runs (`Some(true)`) or closed runs (`Some(false)`).

@@ -141,6 +141,9 @@ pub(super) fn query(c: &Connection, query: &RunQuery) -> rusqlite::Result<Vec<De
     if let Some(session) = &query.session_id {
         bind("session_id = ?", SqlValue::Text(session.clone()));
     }
+    if let Some(until) = &query.until {
+        bind("started_at < ?", SqlValue::Text(until.clone()));
+    }
     if let Some(since) = &query.since {
         bind("started_at >= ?", SqlValue::Text(since.clone()));
     }
