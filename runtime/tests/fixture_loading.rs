@@ -697,3 +697,48 @@ fn structs_written_as_arrays_are_refused() {
     assert_eq!(e.line, Some(4));
     find(&errs, "notes.json", "/proof");
 }
+
+#[test]
+fn values_and_schemas_at_the_nesting_limit_load_and_judge() {
+    use tapedeck::fixture::limits::MAX_NESTING;
+    // Deep, but within the limit: the schema compiler, the schema pass and the judge recurse
+    // over these without running out of stack (test threads have 2 MiB).
+    let levels = MAX_NESTING - 3;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("deep_schema");
+    let nested = |inner: &str, wrap: &str| {
+        let (open, close) = wrap.split_once('_').unwrap();
+        format!("{}{inner}{}", open.repeat(levels), close.repeat(levels))
+    };
+    let value = nested("1", "[_]");
+    write(&root.join("input.json"), format!(r#"{{"input": {value}}}"#));
+    let schema = nested(r#"{"type": "integer"}"#, r#"{"items": _}"#);
+    write(
+        &root.join("expected.json"),
+        format!(r#"{{"output": {{"schema": {schema}, "partial": {value}}}}}"#),
+    );
+    let fixture = Fixture::load(&root).unwrap();
+    let observation = tapedeck::Observation {
+        output: Some(fixture.input.input.clone()),
+        ..Default::default()
+    };
+    let judgement = fixture.judge(&observation, &Default::default());
+    assert!(judgement.passed(), "{judgement:?}");
+    // The same schema with a wrong type deep inside is reported, not a crash.
+    write(
+        &root.join("expected.json"),
+        format!(
+            r#"{{"output": {{"schema": {}}}}}"#,
+            nested(r#"{"type": "numbr"}"#, r#"{"items": _}"#)
+        ),
+    );
+    let errs = errors_in(&root);
+    assert_eq!(errs.len(), 1, "{}", FixtureErrors(errs.clone()));
+    assert!(
+        errs[0]
+            .message
+            .contains("\"numbr\" is not a JSON Schema type"),
+        "{}",
+        errs[0]
+    );
+}
