@@ -322,7 +322,12 @@ fn bad_fixture_ids_are_errors_with_a_suggestion() {
     let errs = errors_in(&root);
     assert_eq!(errs.len(), 1);
     assert!(errs[0].message.contains("invalid fixture id \"Late Fee!\""));
-    assert!(errs[0].message.contains("try \"late_fee\""), "{}", errs[0]);
+    assert_eq!(
+        errs[0].hint.as_deref(),
+        Some("rename the folder to \"late_fee\""),
+        "{}",
+        errs[0]
+    );
 }
 
 #[test]
@@ -478,7 +483,7 @@ fn unreadable_files_name_the_file_and_the_os_error() {
     let root = tmp.path().join("folder_input");
     fs::create_dir_all(root.join("input.json")).unwrap();
     let errs = errors_in(&root);
-    assert_eq!(errs[0].message, "is not a regular file");
+    assert_eq!(errs[0].message, "is a folder, not a JSON file");
 
     #[cfg(unix)]
     {
@@ -600,7 +605,10 @@ fn errors_serde_alone_detects_still_get_a_pointer_and_line() {
     assert_eq!(errs.len(), 1, "{}", FixtureErrors(errs.clone()));
     assert_eq!(errs[0].pointer.as_deref(), Some("/format_version"));
     assert_eq!(errs[0].line, Some(3));
-    assert!(errs[0].message.contains("expected u32"), "{}", errs[0]);
+    assert_eq!(
+        errs[0].message,
+        "expected a whole number from 0 to 4294967295, found 1.0"
+    );
 }
 
 #[test]
@@ -661,5 +669,76 @@ fn a_file_with_very_many_problems_reports_the_first_hundred_and_a_count() {
     assert_eq!(
         errs[100].message,
         "200 more problems in this file are not shown"
+    );
+}
+
+#[test]
+fn structs_written_as_arrays_are_refused() {
+    // serde_json reads a struct from an array of its field values; fixture files are objects.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("arrays");
+    write(&root.join("input.json"), r#"["task-1", {"q": 1}]"#);
+    write(
+        &root.join("tool_cassettes.json"),
+        "{\n  \"format_version\": 1,\n  \"interactions\": [\n    [null, \"search\", \"read\", {}, {}]\n  ]\n}",
+    );
+    write(
+        &root.join("notes.json"),
+        r#"{"proof": [null, {"at": "x"}]}"#,
+    );
+    let errs = errors_in(&root);
+    assert_eq!(errs.len(), 3, "{}", FixtureErrors(errs.clone()));
+    assert_eq!(
+        find(&errs, "input.json", "").message,
+        "expected an object, found array"
+    );
+    let e = find(&errs, "tool_cassettes.json", "/interactions/0");
+    assert_eq!(e.message, "expected object, found array");
+    assert_eq!(e.line, Some(4));
+    find(&errs, "notes.json", "/proof");
+}
+
+#[test]
+fn values_and_schemas_at_the_nesting_limit_load_and_judge() {
+    use tapedeck::fixture::limits::MAX_NESTING;
+    // Deep, but within the limit: the schema compiler, the schema pass and the judge recurse
+    // over these without running out of stack (test threads have 2 MiB).
+    let levels = MAX_NESTING - 3;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("deep_schema");
+    let nested = |inner: &str, wrap: &str| {
+        let (open, close) = wrap.split_once('_').unwrap();
+        format!("{}{inner}{}", open.repeat(levels), close.repeat(levels))
+    };
+    let value = nested("1", "[_]");
+    write(&root.join("input.json"), format!(r#"{{"input": {value}}}"#));
+    let schema = nested(r#"{"type": "integer"}"#, r#"{"items": _}"#);
+    write(
+        &root.join("expected.json"),
+        format!(r#"{{"output": {{"schema": {schema}, "partial": {value}}}}}"#),
+    );
+    let fixture = Fixture::load(&root).unwrap();
+    let observation = tapedeck::Observation {
+        output: Some(fixture.input.input.clone()),
+        ..Default::default()
+    };
+    let judgement = fixture.judge(&observation, &Default::default());
+    assert!(judgement.passed(), "{judgement:?}");
+    // The same schema with a wrong type deep inside is reported, not a crash.
+    write(
+        &root.join("expected.json"),
+        format!(
+            r#"{{"output": {{"schema": {}}}}}"#,
+            nested(r#"{"type": "numbr"}"#, r#"{"items": _}"#)
+        ),
+    );
+    let errs = errors_in(&root);
+    assert_eq!(errs.len(), 1, "{}", FixtureErrors(errs.clone()));
+    assert!(
+        errs[0]
+            .message
+            .contains("\"numbr\" is not a JSON Schema type"),
+        "{}",
+        errs[0]
     );
 }

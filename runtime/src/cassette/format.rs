@@ -238,16 +238,16 @@ pub struct Usage {
 }
 
 impl Usage {
-    /// Adds another usage to this one.
+    /// Adds another usage to this one. Token counts saturate: a cassette may record any `u64`.
     pub fn add(&mut self, other: &Usage) {
-        self.input_tokens += other.input_tokens;
-        self.output_tokens += other.output_tokens;
+        self.input_tokens = self.input_tokens.saturating_add(other.input_tokens);
+        self.output_tokens = self.output_tokens.saturating_add(other.output_tokens);
         self.cost_usd += other.cost_usd;
     }
 
-    /// Input plus output tokens.
+    /// Input plus output tokens (saturating).
     pub fn total_tokens(&self) -> u64 {
-        self.input_tokens + self.output_tokens
+        self.input_tokens.saturating_add(self.output_tokens)
     }
 }
 

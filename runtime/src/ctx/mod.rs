@@ -288,7 +288,7 @@ impl Ctx {
     pub fn deadline(&self) -> Option<SystemTime> {
         self.inner
             .deadline_ms
-            .map(|ms| self.inner.started_at + Duration::from_millis(ms))
+            .map(|ms| values::later(self.inner.started_at, Duration::from_millis(ms)))
     }
 
     /// Time left before the deadline (zero once it passed), if the run has one.

@@ -58,11 +58,13 @@ impl ValueSource {
     }
 
     /// The current time; `elapsed` is the run clock, used once recorded values run out.
+    /// Kept within what RFC 3339 can write (see [`later`]).
     pub fn now(&mut self, elapsed: Duration) -> SystemTime {
         let t = match &mut self.kind {
             Kind::Live => SystemTime::now(),
-            Kind::Replay { now, base, .. } => now.pop_front().unwrap_or(*base + elapsed),
+            Kind::Replay { now, base, .. } => now.pop_front().unwrap_or(later(*base, elapsed)),
         };
+        let t = t.clamp(SystemTime::UNIX_EPOCH, latest());
         self.captured
             .now
             .push(humantime::format_rfc3339_millis(t).to_string());
@@ -102,6 +104,19 @@ impl ValueSource {
     pub fn captured(&self) -> &CapturedValues {
         &self.captured
     }
+}
+
+/// The last millisecond RFC 3339 can write (9999-12-31T23:59:59.999Z); humantime refuses to
+/// format later times.
+pub fn latest() -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_millis(253_402_300_799_999)
+}
+
+/// `base + elapsed`, saturating at [`latest`]: a cassette may record any duration, and virtual
+/// time can run past what a timestamp can hold.
+pub fn later(base: SystemTime, elapsed: Duration) -> SystemTime {
+    base.checked_add(elapsed)
+        .map_or(latest(), |t| t.min(latest()))
 }
 
 fn unit_f64(bits: u64) -> f64 {
@@ -152,5 +167,15 @@ mod tests {
         assert_eq!(r, b.random());
         assert!((0.0..1.0).contains(&r));
         assert_eq!(a.captured().random.len(), 2);
+    }
+
+    #[test]
+    fn virtual_time_saturates_at_the_last_writable_timestamp() {
+        // Regression: formatting a time after year 9999 panicked inside `ctx.now()`.
+        let base = humantime::parse_rfc3339("9999-12-31T23:59:59Z").unwrap();
+        let mut values = ValueSource::replay(&CapturedValues::default(), base, 1);
+        assert_eq!(values.now(Duration::MAX), latest());
+        assert_eq!(values.now(Duration::from_secs(5)), latest());
+        assert_eq!(values.captured().now[0], "9999-12-31T23:59:59.999Z");
     }
 }

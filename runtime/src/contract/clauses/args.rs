@@ -39,12 +39,15 @@ pub(crate) fn check(clause: &str, rule: &ArgsRule, view: &View<'_>, out: &mut Ve
         Cow::Owned(strip(&rule.value))
     };
     let mode = rule.mode.unwrap_or_default();
+    // Positions in `calls` (equal to `CallRecord::index` in a run's observation; an
+    // observation built by hand may number its calls differently).
     let calls: Vec<usize> = view
         .observation
         .calls
         .iter()
-        .filter(|c| c.tool == rule.tool)
-        .map(|c| c.index)
+        .enumerate()
+        .filter(|(_, c)| c.tool == rule.tool)
+        .map(|(i, _)| i)
         .collect();
     if calls.is_empty() {
         let message = format!(

@@ -30,7 +30,7 @@ pub(crate) fn check(rule: &BudgetRule, view: &View<'_>, out: &mut Vec<Violation>
             FailureClass::Policy,
         );
     }
-    let tokens = obs.usage.input_tokens + obs.usage.output_tokens;
+    let tokens = obs.usage.total_tokens();
     if let Some(max) = rule.max_tokens.filter(|m| tokens > *m) {
         over(
             "max_tokens",

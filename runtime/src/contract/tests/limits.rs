@@ -85,3 +85,23 @@ fn no_calls_after_deadline() {
             .contains("#1 b at 100 ms")
     );
 }
+
+#[test]
+fn token_budgets_saturate_instead_of_overflowing() {
+    // Regression: the sum of input and output tokens overflowed (a panic in debug builds).
+    let c = json!({"budget": {"max_tokens": 100}});
+    let j = judge_json(c, obs().usage(u64::MAX, 1, 0.0));
+    assert_judged(
+        &j,
+        Verdict::Failed,
+        &["budget_exceeded"],
+        FailureClass::Policy,
+    );
+    assert_eq!(only(&j, "budget.max_tokens").actual, Some(json!(u64::MAX)));
+    let mut usage = crate::cassette::format::Usage {
+        input_tokens: u64::MAX,
+        ..Default::default()
+    };
+    usage.add(&usage.clone());
+    assert_eq!(usage.input_tokens, u64::MAX);
+}
