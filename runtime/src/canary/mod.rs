@@ -1,8 +1,10 @@
 //! Canaries and the monitor: tiers, due selection, staleness, proof, the silent-failure window
 //! and the health gate behind `cargo xtask canary`.
 
+pub mod render;
 pub mod report;
 
+pub use render::junit;
 pub use report::{
     FixtureHealth, FixtureState, Gate, HistoryPoint, MonitorReport, Override,
     REPORT_SCHEMA_VERSION, SilentFailureWindow, TierSummary,
