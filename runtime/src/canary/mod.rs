@@ -4,7 +4,7 @@
 pub mod render;
 pub mod report;
 
-pub use render::{html, junit};
+pub use render::{html, junit, table};
 pub use report::{
     FixtureHealth, FixtureState, Gate, HistoryPoint, MonitorReport, Override,
     REPORT_SCHEMA_VERSION, SilentFailureWindow, TierSummary,

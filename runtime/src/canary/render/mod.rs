@@ -1,8 +1,9 @@
 //! Renderers of the [`MonitorReport`](crate::canary::report::MonitorReport): JUnit XML for CI
-//! systems and a static HTML page. Every renderer is a pure function from a report to a `String`.
+//! systems, a static HTML page and a plain-text table for a terminal. Every renderer is a pure function from a report to a `String`.
 
 pub mod html;
 pub mod junit;
+pub mod table;
 mod text;
 
 #[cfg(test)]
@@ -10,3 +11,4 @@ mod sample;
 
 pub use html::html;
 pub use junit::junit;
+pub use table::table;

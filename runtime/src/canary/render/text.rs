@@ -41,6 +41,17 @@ fn escape_with(text: &str, attr: bool) -> String {
     out
 }
 
+/// One line for a terminal: every control character (C0, DEL, C1, so escape sequences too)
+/// and every bidirectional override becomes a space, so a hostile reason can neither move the
+/// cursor, recolour the screen nor reorder what is shown.
+pub(super) fn plain(text: &str) -> String {
+    let hostile =
+        |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    text.chars()
+        .map(|c| if hostile(c) { ' ' } else { c })
+        .collect()
+}
+
 /// A duration in minutes, short: `42m`, `3h 05m`, `2d 04h`; `-` when unknown or not finite.
 pub(super) fn duration(minutes: f64) -> String {
     if !minutes.is_finite() || minutes < 0.0 {
@@ -146,6 +157,11 @@ mod tests {
         );
         assert_eq!(escape_attr("a\nb\tc\rd"), "a&#10;b&#9;c&#13;d");
         assert_eq!(escape("plain ünïcode ✓"), "plain ünïcode ✓");
+    }
+
+    #[test]
+    fn plain_blanks_terminal_control_sequences() {
+        assert_eq!(plain("red\u{1b}[31m\nx\u{9b}y\u{202E}z"), "red [31m x y z");
     }
 
     #[test]
