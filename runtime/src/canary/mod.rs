@@ -3,9 +3,11 @@
 
 pub mod render;
 pub mod report;
+pub mod schedule;
 
 pub use render::{html, junit, table};
 pub use report::{
     FixtureHealth, FixtureState, Gate, HistoryPoint, MonitorReport, Override,
     REPORT_SCHEMA_VERSION, SilentFailureWindow, TierSummary,
 };
+pub use schedule::{ScheduleFormat, ScheduleOptions, UnknownScheduleFormat, schedule};

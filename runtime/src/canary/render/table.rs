@@ -1,7 +1,7 @@
 //! The terminal report: plain text in aligned columns, worst news first, the gate last.
 //!
-//! Every string from the report is made [`plain`]: a hostile reason cannot inject terminal
-//! escape sequences.
+//! Every string from the report is made plain (control characters blanked): a hostile reason
+//! cannot inject terminal escape sequences.
 
 use super::text::{age, duration, plain, redact_store};
 use crate::canary::report::{FixtureHealth, FixtureState, MonitorReport, TierSummary};

@@ -173,5 +173,7 @@ fn an_empty_report_says_none() {
 
 #[test]
 fn snapshot() {
-    insta::assert_snapshot!("table_sample", table(&sample::report()));
+    insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("table_sample", table(&sample::report()));
+    });
 }
