@@ -371,5 +371,4 @@ fn gate_case(name: String, error: bool, kind: &str, message: String, body: Strin
 }
 
 #[cfg(test)]
-#[path = "junit_tests.rs"]
 mod tests;
