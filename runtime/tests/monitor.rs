@@ -344,3 +344,34 @@ fn the_json_schema_is_stable() {
     r.history.clear();
     insta::assert_json_snapshot!("monitor_report_schema_v1", r);
 }
+
+#[test]
+fn a_fixture_that_pins_a_caught_bug_passes_when_its_expectation_is_met() {
+    let (_d, s) = store();
+    beat(&s, Tier::Critical, 0);
+    for (id, met) in [
+        ("booking/double_charge_caught", true),
+        ("booking/regressed", false),
+    ] {
+        let mut r = RunRecord::start("agent", RunType::Canary);
+        r.fixture_id = Some(id.into());
+        r.tier = Some(Tier::Critical);
+        r.started_at = time::rfc3339(at(0));
+        r.closed_at = Some(r.started_at.clone());
+        r.status = Some(Verdict::Failed);
+        r.reasons = vec!["duplicate_side_effect".into()];
+        r.expectation_met = Some(met);
+        r.proven = Some(true);
+        s.insert_run(&r).unwrap();
+    }
+    let r = report(&s, &[], 1);
+    let state = |id: &str| {
+        r.fixtures
+            .iter()
+            .find(|f| f.fixture_id == id)
+            .unwrap()
+            .state
+    };
+    assert_eq!(state("booking/double_charge_caught"), FixtureState::Passing);
+    assert_eq!(state("booking/regressed"), FixtureState::Failing);
+}

@@ -7,6 +7,7 @@
 //! fn main() -> std::process::ExitCode { tapedeck::cli::main() }
 //! ```
 
+mod canary;
 mod fixture;
 mod replay;
 mod watchdog;
@@ -36,6 +37,9 @@ pub enum Command {
     /// Close runs left open past their timeout plus grace as failed/run_abandoned, remove
     /// their staged artifacts and record an alert. Idempotent; safe from several machines.
     Watchdog(watchdog::WatchdogArgs),
+    /// Run canary tiers against the store, print the monitor report, exit with the health gate
+    /// (0 healthy, 1 failing, 2 stale/unproven/heartbeat missing, 3 error).
+    Canary(canary::CanaryArgs),
     /// Work with fixtures: `fixture new --from-run RUN_ID --suite DIR`.
     Fixture(fixture::FixtureArgs),
 }
@@ -51,6 +55,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Replay(args) => replay::run(&args),
         Command::Watchdog(args) => watchdog::run(&args),
         Command::Fixture(args) => fixture::run(&args),
+        Command::Canary(args) => canary::run(&args),
     }
 }
 

@@ -76,6 +76,7 @@ pub fn trial_record(
         .is_none()
         .then_some(crate::store::Finality::Final);
     record.proven = Some(crate::fixture::proof::is_proven(&fixture.notes));
+    record.expectation_met = Some(result.passed());
     record.tokens_in = observation.usage.input_tokens;
     record.tokens_out = observation.usage.output_tokens;
     record.cost_usd = observation.usage.cost_usd;

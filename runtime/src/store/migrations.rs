@@ -62,6 +62,7 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE runs ADD COLUMN session_id TEXT;
     ALTER TABLE runs ADD COLUMN finality TEXT;
     ALTER TABLE runs ADD COLUMN proven BOOLEAN;
+    ALTER TABLE runs ADD COLUMN expectation_met BOOLEAN;
     CREATE INDEX runs_by_session ON runs (session_id, fixture_id, attempt);
     CREATE TABLE fixture_latest (
         run_type TEXT NOT NULL,

@@ -110,6 +110,10 @@ pub struct RunRecord {
     /// Whether the fixture was proven (its notes hold `failed_on` and `passed_on`) when it ran.
     #[serde(default)]
     pub proven: Option<bool>,
+    /// For replay and canary records: whether the verdict and reasons met the fixture's
+    /// `expected.json` (a fixture that pins a caught bug passes with a `failed` verdict).
+    #[serde(default)]
+    pub expectation_met: Option<bool>,
 }
 
 /// FINAL or ATTEMPT: only a FINAL result counts as proof.
@@ -166,6 +170,7 @@ impl RunRecord {
             session_id: None,
             finality: None,
             proven: None,
+            expectation_met: None,
         }
     }
 }

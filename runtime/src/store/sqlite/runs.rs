@@ -10,10 +10,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The record's columns, in [`read_row`] order.
-pub(super) const COLUMNS: &str = "run_id, task_id, attempt, agent_name, run_type, fixture_id, started_at, closed_at, code_version, model, prompt_version, tool_allowlist, timeout_seconds, input_sha256, output_sha256, state_refs, artifact_refs, status, failure_class, failure_reason, reasons, tokens_in, tokens_out, cost_usd, trace_id, parent_run_id, tier, session_id, finality, proven";
+pub(super) const COLUMNS: &str = "run_id, task_id, attempt, agent_name, run_type, fixture_id, started_at, closed_at, code_version, model, prompt_version, tool_allowlist, timeout_seconds, input_sha256, output_sha256, state_refs, artifact_refs, status, failure_class, failure_reason, reasons, tokens_in, tokens_out, cost_usd, trace_id, parent_run_id, tier, session_id, finality, proven, expectation_met";
 
 /// The number of [`COLUMNS`].
-const COLUMN_COUNT: usize = 30;
+const COLUMN_COUNT: usize = 31;
 
 /// A row that is not a valid record: the message says which run and which value.
 pub(super) type Decoded = Result<RunRecord, String>;
@@ -26,7 +26,7 @@ pub(super) fn insert(
     let timeout = run.timeout_seconds.unwrap_or(DEFAULT_TIMEOUT_SECONDS);
     let deadline_at = time::add(&run.started_at, Duration::from_secs(timeout));
     let sql = format!(
-        "INSERT INTO runs ({COLUMNS}, deadline_at, artifact_root) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)"
+        "INSERT INTO runs ({COLUMNS}, deadline_at, artifact_root) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)"
     );
     c.prepare_cached(&sql)?.execute(params![
         run.run_id,
@@ -59,6 +59,7 @@ pub(super) fn insert(
         run.session_id,
         run.finality.map(|f| f.as_str()),
         run.proven,
+        run.expectation_met,
         deadline_at,
         artifact_root.map(|p| p.to_string_lossy().into_owned()),
     ])?;
@@ -265,6 +266,7 @@ pub(super) fn read_row(row: &Row<'_>) -> rusqlite::Result<Decoded> {
             _ => None,
         },
         proven: row.get(29)?,
+        expectation_met: row.get(30)?,
         run_id,
     }))
 }

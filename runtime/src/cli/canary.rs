@@ -1,0 +1,443 @@
+//! `cargo xtask canary`: run the due (or chosen) tier's canaries against the store, print the
+//! monitor report, and exit with the health gate.
+
+use crate::canary::due::{covered, due_tiers, widest};
+use crate::canary::monitor::{KnownFixture, MonitorInput, monitor};
+use crate::canary::render::{html, junit, table};
+use crate::canary::runner::{
+    HarnessTarget, SessionEnv, TestRunner, build, code_version, harness_targets, list_canaries,
+    run_tier,
+};
+use crate::canary::schedule::{ScheduleFormat, ScheduleOptions, schedule};
+use crate::canary::{CanaryConfig, MonitorReport};
+use crate::fixture::Tier;
+use crate::store::canary::{PHASE_FINISHED, PHASE_STARTED};
+use crate::store::{Alert, Heartbeat, Override, RunQuery, Store, time};
+use crate::verdict::Verdict;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::{Duration, SystemTime};
+
+/// Arguments of `cargo xtask canary`.
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct CanaryArgs {
+    /// Schedules and overrides.
+    #[command(subcommand)]
+    pub command: Option<CanarySubcommand>,
+    /// Run this tier (and the more frequent ones it covers).
+    #[arg(long, value_parser = parse_tier, conflicts_with = "due")]
+    pub tier: Option<Tier>,
+    /// Run the tiers whose period has elapsed since their last run (for a schedule every 15 min).
+    #[arg(long)]
+    pub due: bool,
+    /// Only report: run nothing.
+    #[arg(long, conflicts_with_all = ["tier", "due"])]
+    pub report_only: bool,
+    /// The store (SQLite path or `sqlite://PATH`); default `TAPEDECK_STORE`, then
+    /// `tapedeck.toml`, then `target/tapedeck/runs.sqlite`.
+    #[arg(long)]
+    pub store: Option<String>,
+    /// The configuration file (default: `tapedeck.toml` found from the workspace root up).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Also write the report as JSON (schema version 1).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Also write the report as JUnit XML.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Also write the report as one self-contained HTML page.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+}
+
+/// `cargo xtask canary` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum CanarySubcommand {
+    /// Print ready-to-use schedule definitions.
+    Schedule(ScheduleArgs),
+    /// Record a time-boxed operator override: the gate ignores the covered fixtures until it
+    /// ends, and every report lists it.
+    Override(OverrideArgs),
+}
+
+/// Arguments of `cargo xtask canary schedule`.
+#[derive(Debug, clap::Args)]
+pub struct ScheduleArgs {
+    /// cron, systemd, github or kubernetes.
+    #[arg(long)]
+    pub format: ScheduleFormat,
+    /// One entry per tier instead of one `--due` entry every 15 minutes.
+    #[arg(long)]
+    pub per_tier: bool,
+    /// The directory the command runs in.
+    #[arg(long)]
+    pub workdir: Option<String>,
+    /// The store URL passed to the command.
+    #[arg(long)]
+    pub store: Option<String>,
+}
+
+/// Arguments of `cargo xtask canary override`.
+#[derive(Debug, clap::Args)]
+pub struct OverrideArgs {
+    /// A fixture id or a glob over fixture ids (`booking/*`).
+    #[arg(long)]
+    pub fixtures: String,
+    /// Who takes responsibility.
+    #[arg(long)]
+    pub who: String,
+    /// Why.
+    #[arg(long)]
+    pub why: String,
+    /// How long it lasts (`2h`, `30m`; at most 7 days).
+    #[arg(long = "for", value_parser = humantime::parse_duration)]
+    pub duration: Duration,
+    /// The store.
+    #[arg(long)]
+    pub store: Option<String>,
+}
+
+fn parse_tier(text: &str) -> Result<Tier, String> {
+    Tier::parse(text).ok_or_else(|| format!("unknown tier {text:?}; use critical, hourly or daily"))
+}
+
+/// The longest override allowed: overrides are time-boxed by design.
+const MAX_OVERRIDE: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// Runs the canary command.
+pub fn run(args: &CanaryArgs) -> ExitCode {
+    let workspace = workspace_root();
+    match &args.command {
+        Some(CanarySubcommand::Schedule(s)) => {
+            let config = CanaryConfig::discover(&workspace).unwrap_or_default();
+            let options = ScheduleOptions {
+                per_tier: s.per_tier,
+                workdir: s.workdir.clone(),
+                store: s.store.clone(),
+                periods: config.tiers.map(|(t, p)| (t, p.period)),
+            };
+            print!("{}", schedule(s.format, &options));
+            ExitCode::SUCCESS
+        }
+        Some(CanarySubcommand::Override(o)) => set_override(o, &workspace),
+        None => run_canaries(args, &workspace),
+    }
+}
+
+fn set_override(args: &OverrideArgs, workspace: &Path) -> ExitCode {
+    if args.duration > MAX_OVERRIDE || args.duration.is_zero() {
+        eprintln!("an override lasts between 1s and 7 days; renew it if it must last longer");
+        return ExitCode::from(3);
+    }
+    let config = CanaryConfig::discover(workspace).unwrap_or_default();
+    let store = match open_store(args.store.as_deref(), &config, workspace) {
+        Ok((store, _)) => store,
+        Err(e) => return error(e),
+    };
+    let now = SystemTime::now();
+    let record = Override {
+        override_id: uuid::Uuid::now_v7().to_string(),
+        fixtures: args.fixtures.clone(),
+        who: args.who.clone(),
+        why: args.why.clone(),
+        created_at: time::rfc3339(now),
+        until: time::rfc3339(now + args.duration),
+    };
+    match store.insert_override(&record) {
+        Ok(()) => {
+            println!(
+                "override {} recorded: {} ignored by the gate until {} ({}: {})",
+                record.override_id, record.fixtures, record.until, record.who, record.why
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => error(e.to_string()),
+    }
+}
+
+fn error(message: String) -> ExitCode {
+    eprintln!("canary: {message}");
+    ExitCode::from(3)
+}
+
+fn run_canaries(args: &CanaryArgs, workspace: &Path) -> ExitCode {
+    let mut errors = Vec::new();
+    let config = match &args.config {
+        Some(path) => CanaryConfig::load(path),
+        None => CanaryConfig::discover(workspace),
+    };
+    let config = match config {
+        Ok(c) => c,
+        Err(e) => return error(e.to_string()),
+    };
+    let (store, label) = match open_store(args.store.as_deref(), &config, workspace) {
+        Ok(s) => s,
+        Err(e) => return error(e),
+    };
+    let now = SystemTime::now();
+    let tier = if args.report_only {
+        None
+    } else if args.due {
+        match store.last_heartbeats() {
+            Ok(heartbeats) => widest(&due_tiers(&heartbeats, &config, now)),
+            Err(e) => return error(e.to_string()),
+        }
+    } else {
+        Some(args.tier.unwrap_or(Tier::Daily))
+    };
+    let mut inventory = Vec::new();
+    match harness_targets(workspace) {
+        Err(e) => errors.push(e),
+        Ok(targets) if targets.is_empty() => errors.push(format!(
+            "no harness test targets in {}: add a `[[test]] harness = false` target that calls tapedeck::main!()",
+            workspace.display()
+        )),
+        Ok(targets) => {
+            run_session(&targets, tier, &*store, &label, workspace, &mut inventory, &mut errors)
+        }
+    }
+    if tier.is_none() && args.due {
+        eprintln!("canary: no tier is due");
+    }
+    inventory.sort();
+    inventory.dedup();
+    let input = MonitorInput {
+        config: &config,
+        inventory: &inventory,
+        store_label: label,
+        now: SystemTime::now(),
+        errors,
+    };
+    let report = match monitor(&*store, &input) {
+        Ok(r) => r,
+        Err(e) => return error(e.to_string()),
+    };
+    print!("{}", table(&report));
+    if let Err(e) = write_outputs(args, &report) {
+        return error(e);
+    }
+    ExitCode::from(report.gate.exit_code)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_session(
+    targets: &[HarnessTarget],
+    tier: Option<Tier>,
+    store: &dyn Store,
+    store_url: &str,
+    workspace: &Path,
+    inventory: &mut Vec<KnownFixture>,
+    errors: &mut Vec<String>,
+) {
+    let session = SessionEnv {
+        session_id: uuid::Uuid::now_v7().to_string(),
+        store: store_url.to_string(),
+        code_version: code_version(workspace),
+    };
+    let started = time::now_rfc3339();
+    let covered_tiers = tier.map(covered).unwrap_or_default();
+    heartbeat(
+        store,
+        &session.session_id,
+        &covered_tiers,
+        PHASE_STARTED,
+        &started,
+        errors,
+    );
+    let runner = TestRunner::detect();
+    let progress = Progress::new(3);
+    progress.step(0, targets, "building");
+    if let Err(e) = build(workspace, targets) {
+        errors.push(e);
+    } else {
+        progress.step(1, targets, "listing canaries");
+        match list_canaries(workspace, targets) {
+            Ok(found) => inventory.extend(found),
+            Err(e) => errors.push(e),
+        }
+        if let Some(tier) = tier {
+            progress.step(2, targets, &format!("running {tier} canaries"));
+            if let Err(e) = run_tier(workspace, targets, tier, runner, &session) {
+                errors.push(e);
+            }
+        }
+    }
+    progress.finish();
+    if tier.is_none() {
+        return;
+    }
+    if let Err(e) = store.finalize_session(&session.session_id) {
+        errors.push(e.to_string());
+    }
+    alert_failures(store, &session.session_id, errors);
+    heartbeat(
+        store,
+        &session.session_id,
+        &covered_tiers,
+        PHASE_FINISHED,
+        &started,
+        errors,
+    );
+}
+
+fn heartbeat(
+    store: &dyn Store,
+    session_id: &str,
+    tiers: &[Tier],
+    phase: &str,
+    at: &str,
+    errors: &mut Vec<String>,
+) {
+    for tier in tiers {
+        let beat = Heartbeat {
+            session_id: session_id.to_string(),
+            tier: *tier,
+            phase: phase.to_string(),
+            at: at.to_string(),
+        };
+        if let Err(e) = store.record_heartbeat(&beat) {
+            errors.push(format!("could not write the canary heartbeat: {e}"));
+        }
+    }
+}
+
+/// Every FINAL failure of the session raises an alert: the moment its class became visible.
+fn alert_failures(store: &dyn Store, session_id: &str, errors: &mut Vec<String>) {
+    let query = RunQuery {
+        session_id: Some(session_id.to_string()),
+        ..RunQuery::default()
+    };
+    let records = match store.runs(&query) {
+        Ok(r) => r,
+        Err(e) => return errors.push(e.to_string()),
+    };
+    for record in records.iter().filter(|r| {
+        matches!(r.status, Some(Verdict::Failed | Verdict::Blocked))
+            && r.finality != Some(crate::store::Finality::Attempt)
+    }) {
+        let mut alert = Alert::now(
+            "canary_failed",
+            format!(
+                "canary {} failed: {}",
+                record.fixture_id.as_deref().unwrap_or("?"),
+                record
+                    .failure_reason
+                    .as_deref()
+                    .unwrap_or("no reason recorded")
+            ),
+        );
+        alert.run_id = Some(record.run_id.clone());
+        alert.agent_name = Some(record.agent_name.clone());
+        alert.failure_class = record.failure_class;
+        if let Err(e) = store.insert_alert(&alert) {
+            errors.push(e.to_string());
+        }
+    }
+}
+
+fn write_outputs(args: &CanaryArgs, report: &MonitorReport) -> Result<(), String> {
+    let write = |path: &Path, text: String| {
+        std::fs::write(path, text).map_err(|e| format!("could not write {}: {e}", path.display()))
+    };
+    if let Some(path) = &args.json {
+        write(
+            path,
+            serde_json::to_string_pretty(report).unwrap_or_default() + "\n",
+        )?;
+    }
+    if let Some(path) = &args.junit {
+        write(path, junit(report))?;
+    }
+    if let Some(path) = &args.html {
+        write(path, html(report))?;
+    }
+    Ok(())
+}
+
+/// The store URL, absolute, and the opened store.
+fn open_store(
+    flag: Option<&str>,
+    config: &CanaryConfig,
+    workspace: &Path,
+) -> Result<(Box<dyn Store>, String), String> {
+    let url = flag
+        .map(str::to_string)
+        .or_else(|| {
+            std::env::var(crate::store::STORE_ENV)
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+        })
+        .or_else(|| config.store.clone())
+        .unwrap_or_else(|| crate::store::DEFAULT_STORE_PATH.to_string());
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(&url);
+    let absolute = if url.contains("://") && !url.starts_with("sqlite://") {
+        url.clone()
+    } else if Path::new(path).is_absolute() {
+        path.to_string()
+    } else {
+        workspace.join(path).to_string_lossy().into_owned()
+    };
+    let store = crate::store::open(&absolute).map_err(|e| e.to_string())?;
+    Ok((store, absolute))
+}
+
+/// The workspace root (`cargo locate-project --workspace`), else the current directory.
+fn workspace_root() -> PathBuf {
+    let current = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    Command::new(cargo)
+        .args(["locate-project", "--workspace", "--message-format", "plain"])
+        .current_dir(&current)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| {
+            let manifest = PathBuf::from(String::from_utf8_lossy(&o.stdout).trim());
+            manifest.parent().map(Path::to_path_buf)
+        })
+        .unwrap_or(current)
+}
+
+/// Progress on stderr: a redrawn line on a terminal, plain lines otherwise.
+struct Progress {
+    total: usize,
+    terminal: bool,
+}
+
+impl Progress {
+    fn new(total: usize) -> Progress {
+        Progress {
+            total,
+            terminal: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn step(&self, index: usize, targets: &[HarnessTarget], what: &str) {
+        let width = 24;
+        let done = index * width / self.total.max(1);
+        let bar = format!("[{}{}]", "#".repeat(done), "-".repeat(width - done));
+        let line = format!(
+            "{bar} {}/{} {what} ({} harness target(s))",
+            index + 1,
+            self.total,
+            targets.len()
+        );
+        if self.terminal {
+            eprint!("\r\x1b[2K{line}");
+        } else {
+            eprintln!("canary: {line}");
+        }
+    }
+
+    fn finish(&self) {
+        if self.terminal {
+            eprintln!("\r\x1b[2K[{}] {} steps done", "#".repeat(24), self.total);
+        }
+    }
+}

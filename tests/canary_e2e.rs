@@ -1,0 +1,108 @@
+//! `cargo xtask canary` end to end on the example workspace, with a fresh store: it builds the
+//! harness targets, runs the selected tier, writes records and heartbeats, and exits as the
+//! fixtures demand.
+
+#[path = "support/mod.rs"]
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output};
+use support::workspace;
+use tapedeck::store::{RunQuery, RunType, SqliteStore, Store};
+
+fn canary(store: &Path, dir: &Path, args: &[&str]) -> (Output, serde_json::Value) {
+    let json = dir.join(format!("report-{}.json", args.join("-").replace("--", "")));
+    let out = Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "-p", "xtask", "--", "canary"])
+        .args(args)
+        .arg("--store")
+        .arg(store)
+        .arg("--json")
+        .arg(&json)
+        .current_dir(workspace())
+        .env_remove("CI")
+        .env_remove("TAPEDECK_STORE")
+        .env_remove("TAPEDECK_MODE")
+        .env("TAPEDECK_CODE_VERSION", "e2e")
+        .output()
+        .expect("cargo xtask canary runs");
+    let report = std::fs::read_to_string(&json)
+        .map(|t| serde_json::from_str(&t).expect("the JSON report parses"))
+        .unwrap_or_else(|e| {
+            panic!(
+                "no JSON report ({e}):\n{}\n{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+    (out, report)
+}
+
+#[test]
+fn canary_tiers_write_records_and_the_gate_follows_the_fixtures() {
+    let dir = tempfile::tempdir().unwrap();
+    let store_path = dir.path().join("runs.sqlite");
+
+    // Critical only: critical fixtures pass, everything else never ran → stale → exit 2.
+    let (out, report) = canary(&store_path, dir.path(), &["--tier", "critical"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(report["gate"]["status"], "missing_proof");
+    assert!(stdout.contains("health gate: exit 2"), "{stdout}");
+    let critical = &report["tiers"][0];
+    assert_eq!(critical["tier"], "critical");
+    assert!(
+        critical["fixtures_total"].as_u64().unwrap() >= 2,
+        "{critical}"
+    );
+    assert_eq!(
+        critical["fixtures_passing"], critical["fixtures_total"],
+        "{critical}"
+    );
+    assert!(report["tiers"][2]["fixtures_stale"].as_u64().unwrap() > 0);
+
+    let store = SqliteStore::open(&store_path).unwrap();
+    let records = store
+        .runs(&RunQuery {
+            run_type: Some(RunType::Canary),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(!records.is_empty());
+    for r in &records {
+        assert_eq!(r.tier, Some(tapedeck::fixture::Tier::Critical), "{r:?}");
+        assert!(r.session_id.is_some());
+        assert_eq!(r.finality, Some(tapedeck::store::Finality::Final));
+        assert_eq!(r.code_version.as_deref(), Some("e2e"));
+    }
+    assert!(
+        records
+            .iter()
+            .any(|r| r.fixture_id.as_deref() == Some("check:greeter_is_up"))
+    );
+
+    // Daily covers every tier: everything passes and is fresh → exit 0 (the workspace's
+    // tapedeck.toml does not require proof of its hand-written examples).
+    let (out, report) = canary(&store_path, dir.path(), &["--tier", "daily"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        report["gate"]
+    );
+    assert_eq!(report["overall"]["fixtures_stale"], 0);
+    assert_eq!(report["overall"]["fixtures_failing"], 0);
+    assert!(report["overall"]["fixtures_total"].as_u64().unwrap() > 100);
+
+    // Nothing is due right after a daily run.
+    let (out, report) = canary(&store_path, dir.path(), &["--due"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no tier is due"));
+    assert_eq!(report["history"].as_array().unwrap().len(), 2);
+}
