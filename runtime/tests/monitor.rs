@@ -375,3 +375,62 @@ fn a_fixture_that_pins_a_caught_bug_passes_when_its_expectation_is_met() {
     assert_eq!(state("booking/double_charge_caught"), FixtureState::Passing);
     assert_eq!(state("booking/regressed"), FixtureState::Failing);
 }
+
+#[test]
+fn proof_moves_a_fixture_from_unproven_to_proven() {
+    let (_d, s) = store();
+    beat(&s, Tier::Critical, 0);
+    let inventory = [critical("booking/charge")];
+    canary(
+        &s,
+        "booking/charge",
+        Tier::Critical,
+        0,
+        Verdict::Passed,
+        false,
+    );
+    let before = report(&s, &inventory, 1);
+    assert_eq!(before.gate.exit_code, 2);
+    assert_eq!(before.tiers[0].fixtures_unproven, 1);
+    // The fixture's notes gained proof.passed_on; its next canary result says so.
+    canary(
+        &s,
+        "booking/charge",
+        Tier::Critical,
+        2,
+        Verdict::Passed,
+        true,
+    );
+    let after = report(&s, &inventory, 3);
+    assert_eq!(after.tiers[0].fixtures_unproven, 0);
+    assert_eq!(after.gate.exit_code, 0, "{:?}", after.gate);
+}
+
+#[test]
+fn sessions_are_summarized_for_the_history_chart_and_finalizing_twice_is_harmless() {
+    let (_d, s) = store();
+    for (i, status) in [Verdict::Passed, Verdict::Failed, Verdict::Inconclusive]
+        .into_iter()
+        .enumerate()
+    {
+        let mut r = RunRecord::start("agent", RunType::Canary);
+        r.fixture_id = Some(format!("a/{i}"));
+        r.session_id = Some("s1".into());
+        r.started_at = time::rfc3339(at(i as u64));
+        r.closed_at = Some(r.started_at.clone());
+        r.status = Some(status);
+        s.insert_run(&r).unwrap();
+    }
+    s.finalize_session("s1").unwrap();
+    s.finalize_session("s1").unwrap();
+    let history = s.session_history(10).unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(
+        (
+            history[0].passing,
+            history[0].failing,
+            history[0].inconclusive
+        ),
+        (1, 1, 1)
+    );
+}

@@ -8,7 +8,7 @@ use rusqlite::{Connection, params};
 
 pub(super) fn record_heartbeat(c: &Connection, h: &Heartbeat) -> rusqlite::Result<()> {
     c.prepare_cached(
-        "INSERT OR REPLACE INTO heartbeats (session_id, tier, phase, at) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO heartbeats (session_id, tier, phase, at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (session_id, tier, phase) DO UPDATE SET at = excluded.at",
     )?
     .execute(params![h.session_id, h.tier.as_str(), h.phase, h.at])?;
     Ok(())
@@ -45,7 +45,7 @@ pub(super) fn finalize_session(c: &Connection, session_id: &str) -> rusqlite::Re
         [session_id],
     )?;
     c.execute(
-        "INSERT OR REPLACE INTO sessions (session_id, started_at, passing, failing, inconclusive) SELECT ?1, COALESCE(MIN(started_at), ''), COALESCE(SUM(CASE WHEN status IN ('passed', 'degraded') THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN status IN ('failed', 'blocked') THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN status IN ('inconclusive', 'skipped') THEN 1 ELSE 0 END), 0) FROM runs WHERE session_id = ?1 AND finality = 'final'",
+        "INSERT INTO sessions (session_id, started_at, passing, failing, inconclusive) SELECT ?1, COALESCE(MIN(started_at), ''), COALESCE(SUM(CASE WHEN status IN ('passed', 'degraded') THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN status IN ('failed', 'blocked') THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN status IN ('inconclusive', 'skipped') THEN 1 ELSE 0 END), 0) FROM runs WHERE session_id = ?1 AND finality = 'final' ON CONFLICT (session_id) DO UPDATE SET started_at = excluded.started_at, passing = excluded.passing, failing = excluded.failing, inconclusive = excluded.inconclusive",
         [session_id],
     )?;
     Ok(marked)

@@ -8,7 +8,7 @@ pub(super) fn append(c: &Connection, events: &[StoredEvent]) -> rusqlite::Result
     c.execute_batch("BEGIN IMMEDIATE")?;
     let result = (|| {
         let mut insert = c.prepare_cached(
-            "INSERT OR REPLACE INTO events (run_id, seq, kind, at, data) VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO events (run_id, seq, kind, at, data) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (run_id, seq) DO NOTHING",
         )?;
         for e in events {
             insert.execute(params![
