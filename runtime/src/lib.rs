@@ -24,6 +24,7 @@ pub mod mode;
 pub mod observation;
 pub mod redact;
 pub mod replay;
+pub mod resilience;
 pub mod run;
 pub mod store;
 pub mod suggest;

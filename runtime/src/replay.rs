@@ -106,6 +106,9 @@ impl<'f> Replay<'f> {
             state: fixture.input.state.clone(),
             started_at: base,
             capture: None,
+            resilience: Arc::new(crate::resilience::Resilience::on_run_clock(
+                Default::default(),
+            )),
         })
     }
 

@@ -99,3 +99,17 @@ impl Future for YieldNow {
         }
     }
 }
+
+/// Runs `future` within `limit`: on the real clock with tokio's timer; on the virtual clock the
+/// replayed call already carries its recorded duration and fault, so it is awaited as is.
+pub(crate) async fn timeout<F: std::future::Future>(
+    ctx: &super::Ctx,
+    limit: Duration,
+    future: F,
+) -> Option<F::Output> {
+    if ctx.inner().clock.is_virtual() {
+        Some(future.await)
+    } else {
+        tokio::time::timeout(limit, future).await.ok()
+    }
+}

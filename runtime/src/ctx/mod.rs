@@ -7,12 +7,14 @@ mod call;
 pub mod clock;
 pub mod journal;
 mod replay_backend;
+mod resilient;
 pub mod values;
 
 use crate::agent::Declared;
 use crate::artifact::{ArtifactError, normalize_path};
 use crate::mode::Mode;
 use crate::observation::{EventRecord, Observation};
+use crate::resilience::{Resilience, RetryPolicy};
 use crate::run::capture::Capture;
 use crate::store::event::kind as event_kind;
 use crate::tool_error::ToolError;
@@ -58,6 +60,7 @@ pub(crate) struct Inner {
     state: Option<Map<String, Value>>,
     started_at: SystemTime,
     capture: Option<Capture>,
+    resilience: Arc<Resilience>,
 }
 
 pub(crate) enum Backend {
@@ -76,6 +79,7 @@ pub struct CtxBuilder {
     task_id: Option<String>,
     state: Option<Map<String, Value>>,
     capture: Option<Capture>,
+    resilience: Option<Arc<Resilience>>,
 }
 
 impl std::fmt::Debug for Capture {
@@ -117,6 +121,13 @@ impl CtxBuilder {
         self
     }
 
+    /// The budgets and breakers the run's calls share (default: a fresh set for this ctx).
+    /// Share one across the runs of a process so that a fleet sees one breaker per dependency.
+    pub fn resilience(mut self, resilience: Arc<Resilience>) -> Self {
+        self.resilience = Some(resilience);
+        self
+    }
+
     /// Captures the run for the recorder.
     pub(crate) fn capture(mut self, capture: Capture) -> Self {
         self.capture = Some(capture);
@@ -135,6 +146,7 @@ impl CtxBuilder {
             state: self.state,
             started_at: SystemTime::now(),
             capture: self.capture,
+            resilience: self.resilience.unwrap_or_default(),
         })
     }
 }
@@ -149,6 +161,7 @@ pub(crate) struct Parts {
     pub state: Option<Map<String, Value>>,
     pub started_at: SystemTime,
     pub capture: Option<Capture>,
+    pub resilience: Arc<Resilience>,
 }
 
 impl Ctx {
@@ -171,6 +184,7 @@ impl Ctx {
                 state: parts.state,
                 started_at: parts.started_at,
                 capture: parts.capture,
+                resilience: parts.resilience,
             }),
         }
     }
@@ -181,6 +195,8 @@ impl Ctx {
             ctx: self,
             name,
             idempotency_key: None,
+            retry: None,
+            dependency: None,
         }
     }
 
@@ -327,6 +343,11 @@ impl Ctx {
         self.inner.capture.as_ref()
     }
 
+    /// The budgets and breakers this run's calls share.
+    pub fn resilience(&self) -> &Arc<Resilience> {
+        &self.inner.resilience
+    }
+
     /// The replay mode, or `None` in production.
     pub fn mode(&self) -> Option<Mode> {
         match &self.inner.backend {
@@ -403,15 +424,30 @@ pub struct ArtifactRef {
     pub size: u64,
 }
 
-/// A pending tool call: set an idempotency key, then `call`.
+/// A pending tool call: set an idempotency key, a retry policy, then `call`.
 #[derive(Debug, Clone)]
 pub struct ToolHandle<'a> {
     ctx: &'a Ctx,
     name: &'a str,
     idempotency_key: Option<String>,
+    retry: Option<RetryPolicy>,
+    dependency: Option<&'a str>,
 }
 
-impl ToolHandle<'_> {
+impl<'a> ToolHandle<'a> {
+    /// Retries transient errors under `policy`, guarded by the dependency's retry budget and
+    /// circuit breaker (see [`crate::resilience`]). The idempotency key is reused by every attempt.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// The dependency whose budget and breaker guard the call (default: the tool's name).
+    pub fn dependency(mut self, dependency: &'a str) -> Self {
+        self.dependency = Some(dependency);
+        self
+    }
+
     /// Attaches an idempotency key; retries of the same logical call must reuse it.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.idempotency_key = Some(key.into());
@@ -430,9 +466,19 @@ impl ToolHandle<'_> {
             tool: self.name.to_string(),
             message: format!("arguments do not serialize to JSON: {e}"),
         })?;
-        self.ctx
-            .call_tool(self.name, request, self.idempotency_key)
-            .await
+        match self.retry {
+            Some(policy) => {
+                let dependency = self.dependency.unwrap_or(self.name);
+                self.ctx
+                    .call_resilient(self.name, dependency, request, self.idempotency_key, policy)
+                    .await
+            }
+            None => {
+                self.ctx
+                    .call_tool(self.name, request, self.idempotency_key)
+                    .await
+            }
+        }
     }
 
     /// Calls the tool and deserializes its result into `T`; a result that does not fit is

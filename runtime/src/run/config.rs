@@ -2,7 +2,9 @@
 
 use super::payload::PayloadRules;
 use crate::contract::Validators;
+use crate::resilience::Resilience;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The environment variable naming the artifact root.
@@ -28,6 +30,8 @@ pub struct RecorderConfig {
     pub payloads: PayloadRules,
     /// The custom validators completion contracts may name (default: every registered one).
     pub validators: Validators,
+    /// The retry budgets and circuit breakers shared by every run of this recorder.
+    pub resilience: Arc<Resilience>,
 }
 
 impl std::fmt::Debug for RecorderConfig {
@@ -52,6 +56,7 @@ impl Default for RecorderConfig {
             default_timeout: DEFAULT_RUN_TIMEOUT,
             payloads: PayloadRules::default(),
             validators: Validators::from_registry(),
+            resilience: Arc::new(Resilience::default()),
         }
     }
 }

@@ -154,7 +154,10 @@ impl Recorder {
             StagingArea::new(&config.artifact_root, &record.run_id),
         );
         capture.emit(kind::RUN_STARTED, started_event(&envelope, &record));
-        let mut builder = Ctx::builder().toolbox(toolbox).timeout(timeout);
+        let mut builder = Ctx::builder()
+            .toolbox(toolbox)
+            .timeout(timeout)
+            .resilience(Arc::clone(&config.resilience));
         if let Some(task) = &envelope.task_id {
             builder = builder.task_id(task);
         }

@@ -1,0 +1,141 @@
+//! The resilient call path: breaker admission, attempts, retry decisions, budget and deadline.
+
+use super::Ctx;
+use crate::agent::Declared;
+use crate::resilience::{Admission, BreakerState, GiveUp, RetryPolicy};
+use crate::tool_error::ToolError;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+tokio::task_local! {
+    /// Set while a retry loop runs: a retried call inside it makes one attempt (no stacking).
+    static IN_RETRY: ();
+}
+
+impl Ctx {
+    pub(crate) async fn call_resilient(
+        &self,
+        tool: &str,
+        dependency: &str,
+        request: Value,
+        key: Option<String>,
+        policy: RetryPolicy,
+    ) -> Result<(usize, Value), ToolError> {
+        let nested = IN_RETRY.try_with(|_| ()).is_ok();
+        let policy = if nested {
+            RetryPolicy::attempts(1)
+        } else {
+            policy
+        };
+        IN_RETRY
+            .scope((), self.retry_loop(tool, dependency, request, key, policy))
+            .await
+    }
+
+    async fn retry_loop(
+        &self,
+        tool: &str,
+        dependency: &str,
+        request: Value,
+        key: Option<String>,
+        policy: RetryPolicy,
+    ) -> Result<(usize, Value), ToolError> {
+        let resilience = std::sync::Arc::clone(self.resilience());
+        let mut backoff = policy.backoff();
+        let mut attempt = 1u32;
+        loop {
+            let now = resilience.now(self.elapsed());
+            let (admission, change) = resilience.admit(dependency, now);
+            self.breaker_event(dependency, change);
+            if admission == Admission::Rejected {
+                self.declare(Declared::blocked("circuit_open"));
+                return Err(ToolError::Blocked {
+                    tool: tool.to_string(),
+                    reason: format!("circuit_open: the breaker of {dependency} is open"),
+                });
+            }
+            let result = match admission {
+                Admission::Probe(limit) => {
+                    let call = self.call_tool(tool, request.clone(), key.clone());
+                    match crate::ctx::clock::timeout(self, limit, call).await {
+                        Some(result) => result,
+                        None => Err(ToolError::Timeout {
+                            tool: tool.to_string(),
+                        }),
+                    }
+                }
+                _ => self.call_tool(tool, request.clone(), key.clone()).await,
+            };
+            let now = resilience.now(self.elapsed());
+            let error = match result {
+                Ok(ok) => {
+                    let change = resilience.success(dependency, attempt == 1, now);
+                    self.breaker_event(dependency, change);
+                    return Ok(ok);
+                }
+                Err(e) => e,
+            };
+            if !error.is_transient() {
+                self.decision(tool, attempt, &error, None, Some(GiveUp::NotRetryable));
+                return Err(error);
+            }
+            let change = resilience.failure(dependency, now);
+            self.breaker_event(dependency, change);
+            let Some(delay) = backoff.next() else {
+                self.decision(tool, attempt, &error, None, Some(GiveUp::AttemptsExhausted));
+                return Err(error);
+            };
+            let delay = match &error {
+                ToolError::RateLimited {
+                    retry_after: Some(after),
+                    ..
+                } => *after,
+                _ => policy.jittered(delay, self.random()),
+            };
+            if self.remaining().is_some_and(|left| delay >= left) {
+                self.decision(tool, attempt, &error, Some(delay), Some(GiveUp::Deadline));
+                return Err(ToolError::DeadlineExceeded {
+                    tool: tool.to_string(),
+                });
+            }
+            if !resilience.withdraw(dependency, now) {
+                self.decision(tool, attempt, &error, None, Some(GiveUp::BudgetExhausted));
+                self.declare(Declared::blocked("retry_budget_exhausted"));
+                return Err(error);
+            }
+            self.decision(tool, attempt, &error, Some(delay), None);
+            self.sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    fn decision(
+        &self,
+        tool: &str,
+        attempt: u32,
+        error: &ToolError,
+        delay: Option<Duration>,
+        give_up: Option<GiveUp>,
+    ) {
+        self.event(
+            "retry_decision",
+            json!({
+                "tool": tool,
+                "attempt": attempt,
+                "error": error.kind(),
+                "retry": give_up.is_none(),
+                "delay_ms": delay.map(|d| d.as_millis() as u64),
+                "give_up": give_up.map(GiveUp::as_str),
+            }),
+        );
+    }
+
+    fn breaker_event(&self, dependency: &str, change: Option<(BreakerState, BreakerState)>) {
+        if let Some((from, to)) = change {
+            self.event(
+                "breaker",
+                json!({ "dependency": dependency, "from": from, "to": to }),
+            );
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! A circuit breaker per dependency: it opens after N consecutive failures, rejects calls while
+//! open, and after a cool-down admits a single probe (half-open) whose result closes or reopens it.
+
+use serde::Serialize;
+use std::time::Duration;
+
+/// How a breaker trips and recovers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BreakerConfig {
+    /// Consecutive failures that open the breaker (default 3).
+    pub failure_threshold: u32,
+    /// How long it stays open before it admits a probe.
+    pub cool_down: Duration,
+    /// The probe's time limit.
+    pub probe_timeout: Duration,
+}
+
+impl Default for BreakerConfig {
+    fn default() -> BreakerConfig {
+        BreakerConfig {
+            failure_threshold: 3,
+            cool_down: Duration::from_secs(30),
+            probe_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// The breaker's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BreakerState {
+    /// Calls flow.
+    Closed,
+    /// Calls are rejected (`circuit_open`).
+    Open,
+    /// One probe is in flight; other calls are rejected.
+    HalfOpen,
+}
+
+/// What the breaker says about a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admission {
+    /// Go ahead.
+    Admitted,
+    /// Go ahead as the single half-open probe, within the probe timeout.
+    Probe(Duration),
+    /// Rejected: the circuit is open.
+    Rejected,
+}
+
+/// One dependency's breaker. Transitions are returned so callers can record them as events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CircuitBreaker {
+    config: BreakerConfig,
+    state: BreakerState,
+    failures: u32,
+    opened_at: Duration,
+}
+
+impl CircuitBreaker {
+    /// A closed breaker.
+    pub fn new(config: BreakerConfig) -> CircuitBreaker {
+        CircuitBreaker {
+            config,
+            state: BreakerState::Closed,
+            failures: 0,
+            opened_at: Duration::ZERO,
+        }
+    }
+
+    /// The state.
+    pub fn state(&self) -> BreakerState {
+        self.state
+    }
+
+    /// Asks to make a call at `now`; returns the admission and a state change, if any.
+    pub fn admit(&mut self, now: Duration) -> (Admission, Option<(BreakerState, BreakerState)>) {
+        match self.state {
+            BreakerState::Closed => (Admission::Admitted, None),
+            BreakerState::HalfOpen => (Admission::Rejected, None),
+            BreakerState::Open if now.saturating_sub(self.opened_at) >= self.config.cool_down => {
+                self.state = BreakerState::HalfOpen;
+                (
+                    Admission::Probe(self.config.probe_timeout),
+                    Some((BreakerState::Open, BreakerState::HalfOpen)),
+                )
+            }
+            BreakerState::Open => (Admission::Rejected, None),
+        }
+    }
+
+    /// The admitted call succeeded.
+    pub fn success(&mut self) -> Option<(BreakerState, BreakerState)> {
+        self.failures = 0;
+        let before = self.state;
+        self.state = BreakerState::Closed;
+        (before != BreakerState::Closed).then_some((before, BreakerState::Closed))
+    }
+
+    /// The admitted call failed at `now`.
+    pub fn failure(&mut self, now: Duration) -> Option<(BreakerState, BreakerState)> {
+        self.failures += 1;
+        let before = self.state;
+        if before == BreakerState::HalfOpen || self.failures >= self.config.failure_threshold {
+            self.state = BreakerState::Open;
+            self.opened_at = now;
+        }
+        (before != self.state).then_some((before, self.state))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opens_after_three_failures_and_probes_once_after_the_cool_down() {
+        let mut b = CircuitBreaker::new(BreakerConfig::default());
+        let t = Duration::from_secs;
+        assert_eq!(b.failure(t(0)), None);
+        assert_eq!(b.failure(t(1)), None);
+        assert_eq!(
+            b.failure(t(2)),
+            Some((BreakerState::Closed, BreakerState::Open))
+        );
+        assert_eq!(b.admit(t(10)).0, Admission::Rejected);
+        let (admission, change) = b.admit(t(40));
+        assert_eq!(admission, Admission::Probe(Duration::from_secs(5)));
+        assert_eq!(change, Some((BreakerState::Open, BreakerState::HalfOpen)));
+        assert_eq!(b.admit(t(40)).0, Admission::Rejected, "a single probe");
+        assert_eq!(
+            b.failure(t(41)),
+            Some((BreakerState::HalfOpen, BreakerState::Open))
+        );
+        assert_eq!(b.admit(t(80)).0, Admission::Probe(Duration::from_secs(5)));
+        assert_eq!(
+            b.success(),
+            Some((BreakerState::HalfOpen, BreakerState::Closed))
+        );
+        assert_eq!(b.admit(t(81)).0, Admission::Admitted);
+    }
+
+    #[test]
+    fn a_success_resets_the_count() {
+        let mut b = CircuitBreaker::new(BreakerConfig::default());
+        b.failure(Duration::ZERO);
+        b.failure(Duration::ZERO);
+        b.success();
+        b.failure(Duration::ZERO);
+        assert_eq!(b.state(), BreakerState::Closed);
+    }
+}

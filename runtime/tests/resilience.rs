@@ -1,0 +1,371 @@
+//! Retries, budgets, breakers and deadlines on the production path, with real tools that fail
+//! on purpose.
+
+use serde_json::{Value, json};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tapedeck::replay::block_on;
+use tapedeck::resilience::{BreakerState, BudgetConfig, Resilience, ResilienceConfig, RetryPolicy};
+use tapedeck::{Ctx, Effect, ToolError, Toolbox, Verdict};
+
+fn quick(n: u32) -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: n,
+        min_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(4),
+        ..RetryPolicy::default()
+    }
+}
+
+/// The idempotency keys a tool saw, call by call.
+type SeenKeys = Arc<Mutex<Vec<Option<String>>>>;
+
+/// A tool that fails with `error` for its first `failures` calls, recording each key it saw.
+fn flaky(failures: u32, error: fn() -> ToolError) -> (Toolbox, Arc<AtomicU32>, SeenKeys) {
+    let calls = Arc::new(AtomicU32::new(0));
+    let keys = Arc::new(Mutex::new(Vec::new()));
+    let (c, k) = (Arc::clone(&calls), Arc::clone(&keys));
+    let tools = Toolbox::new().with("charge", Effect::Money, move |call| {
+        let n = c.fetch_add(1, Ordering::SeqCst);
+        k.lock().unwrap().push(call.idempotency_key.clone());
+        async move {
+            if n < failures {
+                Err(error())
+            } else {
+                Ok(json!({ "charged": true }))
+            }
+        }
+    });
+    (tools, calls, keys)
+}
+
+fn unavailable() -> ToolError {
+    ToolError::Unavailable {
+        tool: "charge".into(),
+    }
+}
+
+fn events(ctx: &Ctx, kind: &str) -> Vec<Value> {
+    ctx.observation()
+        .events
+        .into_iter()
+        .filter(|e| e.kind == kind)
+        .map(|e| e.data)
+        .collect()
+}
+
+#[test]
+fn transient_errors_are_retried_with_the_same_idempotency_key() {
+    let (tools, calls, keys) = flaky(2, unavailable);
+    let ctx = Ctx::builder().toolbox(tools).build();
+    let result = block_on(
+        ctx.tool("charge")
+            .idempotency_key("task-1:charge")
+            .retry(quick(3))
+            .call(json!({ "cents": 100 })),
+    );
+    assert_eq!(result.unwrap(), json!({ "charged": true }));
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+    assert!(
+        keys.lock()
+            .unwrap()
+            .iter()
+            .all(|k| k.as_deref() == Some("task-1:charge"))
+    );
+    let decisions = events(&ctx, "retry_decision");
+    assert_eq!(decisions.len(), 2);
+    assert_eq!(decisions[0]["error"], "unavailable");
+    assert_eq!(decisions[0]["retry"], true);
+    // Every attempt is in the ledger; only the last one applied.
+    let obs = ctx.observation();
+    assert_eq!(obs.calls.len(), 3);
+    assert_eq!(obs.ledger.len(), 3);
+}
+
+#[test]
+fn errors_that_cannot_succeed_on_retry_are_not_retried() {
+    let (tools, calls, _) = flaky(5, || ToolError::InvalidResponse {
+        tool: "charge".into(),
+        message: "not JSON".into(),
+    });
+    let ctx = Ctx::builder().toolbox(tools).build();
+    let result = block_on(ctx.tool("charge").retry(quick(3)).call(json!({})));
+    assert!(matches!(result, Err(ToolError::InvalidResponse { .. })));
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        events(&ctx, "retry_decision")[0]["give_up"],
+        "not_retryable"
+    );
+}
+
+#[test]
+fn retry_after_is_honoured_and_attempts_run_out() {
+    let (tools, calls, _) = flaky(10, || ToolError::RateLimited {
+        tool: "charge".into(),
+        retry_after: Some(Duration::from_millis(7)),
+    });
+    let ctx = Ctx::builder().toolbox(tools).build();
+    let result = block_on(ctx.tool("charge").retry(quick(3)).call(json!({})));
+    assert!(matches!(result, Err(ToolError::RateLimited { .. })));
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+    let decisions = events(&ctx, "retry_decision");
+    assert_eq!(decisions[0]["delay_ms"], 7);
+    assert_eq!(decisions[2]["give_up"], "attempts_exhausted");
+}
+
+#[test]
+fn an_exhausted_budget_blocks_the_run() {
+    let resilience = Arc::new(Resilience::new(ResilienceConfig {
+        budget: BudgetConfig {
+            retry_ratio: 0.0,
+            min_per_second: 0.0,
+            max_balance: 10.0,
+        },
+        ..ResilienceConfig::default()
+    }));
+    let (tools, calls, _) = flaky(10, unavailable);
+    let ctx = Ctx::builder().toolbox(tools).resilience(resilience).build();
+    let result = block_on(ctx.tool("charge").retry(quick(5)).call(json!({})));
+    assert!(result.is_err());
+    assert_eq!(calls.load(Ordering::SeqCst), 1, "no budget, no retry");
+    let declared = ctx.declared().unwrap();
+    assert_eq!(declared.verdict, Verdict::Blocked);
+    assert_eq!(declared.reason, "retry_budget_exhausted");
+}
+
+#[test]
+fn the_breaker_opens_after_three_failures_and_stops_the_dependents() {
+    let resilience = Arc::new(Resilience::default());
+    let (tools, calls, _) = flaky(100, unavailable);
+    let first = Ctx::builder()
+        .toolbox(tools.clone())
+        .resilience(Arc::clone(&resilience))
+        .build();
+    let _ = block_on(
+        first
+            .tool("charge")
+            .dependency("payments")
+            .retry(quick(3))
+            .call(json!({})),
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+    assert_eq!(resilience.breaker_state("payments"), BreakerState::Open);
+    let change = &events(&first, "breaker")[0];
+    assert_eq!(
+        (change["from"].as_str(), change["to"].as_str()),
+        (Some("closed"), Some("open"))
+    );
+
+    // Another agent of the fleet, sharing the breaker: rejected at once, nothing is called.
+    let dependent = Ctx::builder().toolbox(tools).resilience(resilience).build();
+    let result = block_on(
+        dependent
+            .tool("charge")
+            .dependency("payments")
+            .retry(quick(3))
+            .call(json!({})),
+    );
+    assert!(
+        matches!(result, Err(ToolError::Blocked { .. })),
+        "{result:?}"
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+    assert_eq!(dependent.declared().unwrap().reason, "circuit_open");
+}
+
+#[test]
+fn a_retry_that_would_outlive_the_deadline_stops_at_once() {
+    let (tools, calls, _) = flaky(10, unavailable);
+    let ctx = Ctx::builder()
+        .toolbox(tools)
+        .timeout(Duration::from_millis(50))
+        .build();
+    let policy = RetryPolicy {
+        min_delay: Duration::from_secs(1),
+        jitter: false,
+        ..quick(3)
+    };
+    let started = std::time::Instant::now();
+    let result = block_on(ctx.tool("charge").retry(policy).call(json!({})));
+    assert!(
+        matches!(result, Err(ToolError::DeadlineExceeded { .. })),
+        "{result:?}"
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "it did not sleep past the deadline"
+    );
+    assert_eq!(
+        events(&ctx, "retry_decision")[0]["give_up"],
+        "deadline_exceeded"
+    );
+}
+
+/// A dependency that is down for 2% of 1,000 runs (one burst, as outages come): total calls
+/// over logical calls, with the runtime's retry under a shared budget, against a naive stack of
+/// retries (the agent retrying a call that already retries).
+#[test]
+fn a_shared_budget_bounds_retry_amplification_where_stacked_retries_do_not() {
+    const RUNS: u32 = 1_000;
+    const BOUND: f64 = 1.10;
+    let outage = 500..520u32; // 2% of the runs
+    let run_tools = |calls: Arc<AtomicU32>, run: u32| {
+        let down = outage.contains(&run);
+        Toolbox::new().with("charge", Effect::Money, move |_| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            async move {
+                if down {
+                    Err(unavailable())
+                } else {
+                    Ok(json!({}))
+                }
+            }
+        })
+    };
+    let huge = ResilienceConfig {
+        budget: BudgetConfig {
+            retry_ratio: 1.0,
+            min_per_second: 1e9,
+            max_balance: 1e9,
+        },
+        breaker: tapedeck::resilience::BreakerConfig {
+            failure_threshold: u32::MAX,
+            ..Default::default()
+        },
+    };
+
+    let budgeted_calls = Arc::new(AtomicU32::new(0));
+    let shared = Arc::new(Resilience::new(ResilienceConfig {
+        breaker: huge.breaker,
+        budget: BudgetConfig {
+            min_per_second: 0.0,
+            ..BudgetConfig::default()
+        },
+    }));
+    for run in 0..RUNS {
+        let ctx = Ctx::builder()
+            .toolbox(run_tools(Arc::clone(&budgeted_calls), run))
+            .resilience(Arc::clone(&shared))
+            .build();
+        let _ = block_on(ctx.tool("charge").retry(quick(3)).call(json!({})));
+    }
+
+    let naive_calls = Arc::new(AtomicU32::new(0));
+    let unlimited = Arc::new(Resilience::new(huge));
+    for run in 0..RUNS {
+        let ctx = Ctx::builder()
+            .toolbox(run_tools(Arc::clone(&naive_calls), run))
+            .resilience(Arc::clone(&unlimited))
+            .build();
+        // The agent's own retry loop around a call that already retries: 3 × 3 attempts.
+        for _ in 0..3 {
+            if block_on(ctx.tool("charge").retry(quick(3)).call(json!({}))).is_ok() {
+                break;
+            }
+        }
+    }
+
+    let budgeted = f64::from(budgeted_calls.load(Ordering::SeqCst)) / f64::from(RUNS);
+    let naive = f64::from(naive_calls.load(Ordering::SeqCst)) / f64::from(RUNS);
+    println!("amplification: budgeted {budgeted:.3}, naive stacked {naive:.3} (bound {BOUND})");
+    assert!(budgeted <= BOUND, "budgeted amplification {budgeted}");
+    assert!(naive > BOUND, "naive amplification {naive}");
+}
+
+/// A fixture folder in `dir` with one cassette.
+fn fixture(dir: &std::path::Path, interactions: Value) -> tapedeck::Fixture {
+    let folder = dir.join("retries");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("input.json"), r#"{"input": "o-1"}"#).unwrap();
+    std::fs::write(
+        folder.join("tool_cassettes.json"),
+        json!({ "format_version": 1, "interactions": interactions }).to_string(),
+    )
+    .unwrap();
+    tapedeck::Fixture::load(&folder).unwrap()
+}
+
+async fn charging_agent(ctx: &Ctx, order: String) -> Result<Value, ToolError> {
+    let first = ctx
+        .tool("charge")
+        .idempotency_key(format!("{order}:charge"))
+        .retry(RetryPolicy::default())
+        .call(json!({ "order": order }))
+        .await;
+    if first.is_err() {
+        // A second call to the same dependency: the open breaker refuses it.
+        ctx.tool("charge")
+            .retry(RetryPolicy::default())
+            .call(json!({ "order": order }))
+            .await?;
+    }
+    first
+}
+
+#[test]
+fn replay_delivers_faults_to_the_same_retry_path_in_virtual_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let fx = fixture(
+        dir.path(),
+        json!([
+            { "tool": "charge", "effect": "money", "request": { "order": "o-1" },
+              "fault": { "kind": "rate_limited", "retry_after_ms": 1500 } },
+            { "tool": "charge", "effect": "money", "request": { "order": "o-1" },
+              "response": { "charged": true } }
+        ]),
+    );
+    let started = std::time::Instant::now();
+    let run = tapedeck::Replay::new(&fx)
+        .mode(tapedeck::Mode::Strict)
+        .run_blocking(&tapedeck::agent_fn(charging_agent));
+    assert!(
+        started.elapsed() < Duration::from_millis(1500),
+        "virtual time: no real wait"
+    );
+    let obs = &run.observation;
+    assert_eq!(obs.output, Some(json!({ "charged": true })));
+    assert_eq!(obs.calls.len(), 2);
+    assert!(obs.elapsed_ms >= 1500, "{}", obs.elapsed_ms);
+    let decision = obs
+        .events
+        .iter()
+        .find(|e| e.kind == "retry_decision")
+        .unwrap();
+    assert_eq!(decision.data["delay_ms"], 1500);
+    assert!(
+        obs.calls
+            .iter()
+            .all(|c| c.idempotency_key.as_deref() == Some("o-1:charge"))
+    );
+}
+
+#[test]
+fn replayed_outage_opens_the_breaker_and_the_run_is_blocked() {
+    let dir = tempfile::tempdir().unwrap();
+    let down = json!({ "tool": "charge", "effect": "money", "request": { "order": "o-1" },
+                       "fault": { "kind": "unavailable" } });
+    let fx = fixture(dir.path(), json!([down.clone(), down.clone(), down]));
+    let run = tapedeck::Replay::new(&fx)
+        .mode(tapedeck::Mode::Strict)
+        .run_blocking(&tapedeck::agent_fn(charging_agent));
+    let obs = &run.observation;
+    assert_eq!(
+        obs.calls.len(),
+        3,
+        "the fourth call never reached the cassette"
+    );
+    assert!(
+        obs.events
+            .iter()
+            .any(|e| e.kind == "breaker" && e.data["to"] == "open")
+    );
+    let judgement = fx.judge(obs, &tapedeck::Validators::new());
+    assert_eq!(judgement.verdict, Verdict::Blocked, "{judgement:?}");
+    assert!(
+        judgement.has_reason("circuit_open"),
+        "{:?}",
+        judgement.reasons
+    );
+}
