@@ -96,4 +96,19 @@ pub const MIGRATIONS: &[&str] = &[
         created_at TEXT NOT NULL,
         until TEXT NOT NULL
     );",
+    // 4: shared state for agents (compare-and-swap) and the idempotency ledger.
+    "CREATE TABLE shared_state (
+        key TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE idempotency (
+        key TEXT PRIMARY KEY,
+        request_sha256 TEXT NOT NULL,
+        state TEXT NOT NULL,
+        outcome TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );",
 ];

@@ -9,6 +9,7 @@ pub mod event;
 pub mod migrations;
 pub mod query;
 pub mod record;
+pub mod shared;
 pub mod sqlite;
 pub mod time;
 
@@ -112,6 +113,16 @@ pub trait Store: Send + Sync {
     fn first_bad_runs(&self, since: &str) -> Result<Vec<FirstBadRun>, StoreError>;
     /// The last `limit` canary sessions, oldest first.
     fn session_history(&self, limit: usize) -> Result<Vec<HistoryPoint>, StoreError>;
+    /// A shared record and its version (see [`shared::update`]).
+    fn state_get(&self, key: &str) -> Result<Option<shared::Versioned>, StoreError>;
+    /// Writes a shared record if its version is still `expected` (`None`: it must not exist).
+    /// Returns the new version, or `None` when someone else wrote first.
+    fn state_put(
+        &self,
+        key: &str,
+        expected: Option<u64>,
+        value: &serde_json::Value,
+    ) -> Result<Option<u64>, StoreError>;
 }
 
 /// Opens the store a URL names: a file path, or `sqlite://PATH`. `postgres://` URLs are

@@ -7,6 +7,7 @@ mod alerts;
 mod canary;
 mod events;
 mod runs;
+mod shared;
 
 use super::migrations::MIGRATIONS;
 use super::query::RunQuery;
@@ -232,5 +233,18 @@ impl Store for SqliteStore {
 
     fn session_history(&self, limit: usize) -> Result<Vec<HistoryPoint>, StoreError> {
         self.with(|c| canary::session_history(c, limit))
+    }
+
+    fn state_get(&self, key: &str) -> Result<Option<super::shared::Versioned>, StoreError> {
+        self.with(|c| shared::get(c, key))
+    }
+
+    fn state_put(
+        &self,
+        key: &str,
+        expected: Option<u64>,
+        value: &serde_json::Value,
+    ) -> Result<Option<u64>, StoreError> {
+        self.with(|c| shared::put(c, key, expected, value))
     }
 }
