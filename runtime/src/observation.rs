@@ -109,6 +109,8 @@ pub enum CallSource {
     Blocked,
     /// No recorded interaction matched; nothing ran.
     Miss,
+    /// The idempotency ledger answered with the stored result of the same call; nothing ran.
+    Ledger,
 }
 
 /// One tool call.

@@ -109,6 +109,7 @@ impl<'f> Replay<'f> {
             resilience: Arc::new(crate::resilience::Resilience::on_run_clock(
                 Default::default(),
             )),
+            ledger: None,
         })
     }
 

@@ -170,9 +170,7 @@ fn urls_and_unreadable_values_give_clear_errors() {
         open(&url).unwrap().schema_version().unwrap(),
         MIGRATIONS.len() as u32
     );
-    let pg = open("postgres://db/runs")
-        .err()
-        .expect("postgres is refused");
+    let pg = open("postgres://db/runs").expect_err("postgres is refused");
     assert!(
         matches!(pg, StoreError::Unsupported(ref m) if m.contains("PostgreSQL")),
         "{pg}"

@@ -230,11 +230,90 @@ impl Ctx {
                 false,
             );
         };
+        let claim = match (&self.inner().ledger, key) {
+            (Some(store), Some(key)) if effect.is_side_effect() => Some((store, key)),
+            _ => None,
+        };
+        if let Some((store, key)) = claim {
+            return self
+                .call_with_ledger(&**store, toolbox, tool, effect, request, key, started_ms)
+                .await;
+        }
         let result = self.run_real(toolbox, tool, request, key, started_ms).await;
         let duration_ms = self.inner().clock.elapsed_ms().saturating_sub(started_ms);
         Finished {
             duration_ms,
             ..Finished::new(effect, result, CallSource::Live)
+        }
+    }
+
+    /// A side effect with an idempotency key: claim the key, then execute, replay the stored
+    /// outcome, or refuse.
+    #[allow(clippy::too_many_arguments)]
+    async fn call_with_ledger(
+        &self,
+        store: &dyn crate::store::Store,
+        toolbox: &Toolbox,
+        tool: &str,
+        effect: Effect,
+        request: &Value,
+        key: &str,
+        started_ms: u64,
+    ) -> Finished {
+        use crate::resilience::idempotency::{Begin, Finish, StoredOutcome, request_fingerprint};
+        let refuse = |reason: String| {
+            Finished::blocked(
+                effect,
+                ToolError::Blocked {
+                    tool: tool.to_string(),
+                    reason,
+                },
+                CallSource::Blocked,
+                false,
+            )
+        };
+        match store.idempotency_begin(key, &request_fingerprint(request)) {
+            Err(e) => refuse(format!(
+                "idempotency ledger unavailable, so the call was not executed: {e}"
+            )),
+            Ok(Begin::Reused) => refuse(format!(
+                "idempotency_key_reused: key {key} was used before with a different request"
+            )),
+            Ok(Begin::InUse) => refuse(format!(
+                "idempotency_key_in_use: a call with key {key} is in flight; nothing was executed"
+            )),
+            Ok(Begin::Replay(stored)) => {
+                let result = match stored {
+                    StoredOutcome::Response(value) => Ok(value),
+                    StoredOutcome::Error { kind, message } => Err(ToolError::Failed {
+                        tool: tool.to_string(),
+                        message: format!("{kind} (stored by the idempotency ledger): {message}"),
+                    }),
+                };
+                Finished {
+                    ledger: None,
+                    ..Finished::new(effect, result, CallSource::Ledger)
+                }
+            }
+            Ok(Begin::Execute) => {
+                let result = self
+                    .run_real(toolbox, tool, request, Some(key), started_ms)
+                    .await;
+                let finish = match &result {
+                    Ok(value) => Finish::Completed(StoredOutcome::Response(value.clone())),
+                    Err(e) if e.is_transient() => Finish::Unconfirmed,
+                    Err(e) => Finish::Completed(StoredOutcome::Error {
+                        kind: e.kind().to_string(),
+                        message: e.to_string(),
+                    }),
+                };
+                let _ = store.idempotency_finish(key, &finish);
+                let duration_ms = self.inner().clock.elapsed_ms().saturating_sub(started_ms);
+                Finished {
+                    duration_ms,
+                    ..Finished::new(effect, result, CallSource::Live)
+                }
+            }
         }
     }
 

@@ -61,6 +61,7 @@ pub(crate) struct Inner {
     started_at: SystemTime,
     capture: Option<Capture>,
     resilience: Arc<Resilience>,
+    ledger: Option<Arc<dyn crate::store::Store>>,
 }
 
 pub(crate) enum Backend {
@@ -80,6 +81,7 @@ pub struct CtxBuilder {
     state: Option<Map<String, Value>>,
     capture: Option<Capture>,
     resilience: Option<Arc<Resilience>>,
+    ledger: Option<Arc<dyn crate::store::Store>>,
 }
 
 impl std::fmt::Debug for Capture {
@@ -128,6 +130,13 @@ impl CtxBuilder {
         self
     }
 
+    /// The idempotency ledger: side-effecting calls with a key are claimed in this store before
+    /// they run (see [`crate::resilience::idempotency`]). The recorder sets its store.
+    pub fn idempotency_ledger(mut self, store: Arc<dyn crate::store::Store>) -> Self {
+        self.ledger = Some(store);
+        self
+    }
+
     /// Captures the run for the recorder.
     pub(crate) fn capture(mut self, capture: Capture) -> Self {
         self.capture = Some(capture);
@@ -147,6 +156,7 @@ impl CtxBuilder {
             started_at: SystemTime::now(),
             capture: self.capture,
             resilience: self.resilience.unwrap_or_default(),
+            ledger: self.ledger,
         })
     }
 }
@@ -162,6 +172,7 @@ pub(crate) struct Parts {
     pub started_at: SystemTime,
     pub capture: Option<Capture>,
     pub resilience: Arc<Resilience>,
+    pub ledger: Option<Arc<dyn crate::store::Store>>,
 }
 
 impl Ctx {
@@ -185,6 +196,7 @@ impl Ctx {
                 started_at: parts.started_at,
                 capture: parts.capture,
                 resilience: parts.resilience,
+                ledger: parts.ledger,
             }),
         }
     }

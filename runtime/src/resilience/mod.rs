@@ -22,6 +22,7 @@
 
 pub mod breaker;
 pub mod budget;
+pub mod idempotency;
 mod registry;
 pub mod retry;
 pub mod wire;

@@ -157,7 +157,8 @@ impl Recorder {
         let mut builder = Ctx::builder()
             .toolbox(toolbox)
             .timeout(timeout)
-            .resilience(Arc::clone(&config.resilience));
+            .resilience(Arc::clone(&config.resilience))
+            .idempotency_ledger(Arc::clone(&self.shared.store));
         if let Some(task) = &envelope.task_id {
             builder = builder.task_id(task);
         }

@@ -70,7 +70,7 @@ pub struct OverdueRun {
 }
 
 /// Where run records, their events and alerts live.
-pub trait Store: Send + Sync {
+pub trait Store: Send + Sync + std::fmt::Debug {
     /// The number of migrations applied.
     fn schema_version(&self) -> Result<u32, StoreError>;
     /// Writes a new run record (open or already closed).
@@ -123,6 +123,18 @@ pub trait Store: Send + Sync {
         expected: Option<u64>,
         value: &serde_json::Value,
     ) -> Result<Option<u64>, StoreError>;
+    /// Claims an idempotency key for a request (see [`crate::resilience::idempotency`]).
+    fn idempotency_begin(
+        &self,
+        key: &str,
+        request_sha256: &str,
+    ) -> Result<crate::resilience::idempotency::Begin, StoreError>;
+    /// Records how the call with `key` ended.
+    fn idempotency_finish(
+        &self,
+        key: &str,
+        finish: &crate::resilience::idempotency::Finish,
+    ) -> Result<(), StoreError>;
 }
 
 /// Opens the store a URL names: a file path, or `sqlite://PATH`. `postgres://` URLs are

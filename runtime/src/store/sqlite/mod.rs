@@ -6,6 +6,7 @@
 mod alerts;
 mod canary;
 mod events;
+mod idempotency;
 mod runs;
 mod shared;
 
@@ -246,5 +247,21 @@ impl Store for SqliteStore {
         value: &serde_json::Value,
     ) -> Result<Option<u64>, StoreError> {
         self.with(|c| shared::put(c, key, expected, value))
+    }
+
+    fn idempotency_begin(
+        &self,
+        key: &str,
+        request_sha256: &str,
+    ) -> Result<crate::resilience::idempotency::Begin, StoreError> {
+        self.with(|c| idempotency::begin(c, key, request_sha256))
+    }
+
+    fn idempotency_finish(
+        &self,
+        key: &str,
+        finish: &crate::resilience::idempotency::Finish,
+    ) -> Result<(), StoreError> {
+        self.with(|c| idempotency::finish(c, key, finish))
     }
 }
