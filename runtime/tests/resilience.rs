@@ -369,3 +369,38 @@ fn replayed_outage_opens_the_breaker_and_the_run_is_blocked() {
         judgement.reasons
     );
 }
+
+#[test]
+fn retries_do_not_stack_across_layers() {
+    // A tool that is itself built on a retried call (a client library that retries inside a
+    // retried step): the inner layer makes one attempt per outer attempt, not three.
+    let calls = Arc::new(AtomicU32::new(0));
+    let slot: Arc<std::sync::OnceLock<Ctx>> = Arc::new(std::sync::OnceLock::new());
+    let (c, s) = (Arc::clone(&calls), Arc::clone(&slot));
+    let tools = Toolbox::new()
+        .with("backend", Effect::Read, move |_| {
+            c.fetch_add(1, Ordering::SeqCst);
+            async { Err(unavailable()) }
+        })
+        .with("client", Effect::Read, move |call| {
+            let ctx = s.get().expect("ctx is set").clone();
+            async move { ctx.tool("backend").retry(quick(3)).call(call.args).await }
+        });
+    // A breaker that never opens, so only the no-stacking rule limits the calls.
+    let resilience = Arc::new(Resilience::new(ResilienceConfig {
+        breaker: tapedeck::resilience::BreakerConfig {
+            failure_threshold: u32::MAX,
+            ..Default::default()
+        },
+        ..ResilienceConfig::default()
+    }));
+    let ctx = Ctx::builder().toolbox(tools).resilience(resilience).build();
+    slot.set(ctx.clone()).unwrap();
+    let result = block_on(ctx.tool("client").retry(quick(3)).call(json!({})));
+    assert!(result.is_err());
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        3,
+        "3 outer attempts × 1 inner attempt, not 9"
+    );
+}
