@@ -404,3 +404,50 @@ fn retries_do_not_stack_across_layers() {
         "3 outer attempts × 1 inner attempt, not 9"
     );
 }
+
+#[test]
+fn a_mutated_fixture_proves_a_charge_survives_timeout_after_success_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = fixture(
+        dir.path(),
+        json!([{ "id": "c1", "tool": "charge", "effect": "money", "request": { "order": "o-1" },
+                 "response": { "charged": true } }]),
+    );
+    let variant = tapedeck::fixture::mutate::mutate(
+        &source.dir,
+        tapedeck::cassette::FaultKind::TimeoutAfterSuccess,
+        "charge",
+        1,
+    )
+    .unwrap();
+    assert_eq!(
+        variant.file_name().unwrap(),
+        "retries-timeout-after-success-charge-1"
+    );
+    let fx = tapedeck::Fixture::load(&variant).unwrap();
+    assert_eq!(fx.cassette.interactions.len(), 2);
+    let run = tapedeck::Replay::new(&fx)
+        .mode(tapedeck::Mode::Strict)
+        .run_blocking(&tapedeck::agent_fn(charging_agent));
+    let obs = &run.observation;
+    assert_eq!(obs.output, Some(json!({ "charged": true })), "{obs:?}");
+    // The first charge went through (its answer was lost); the retry reused the key.
+    assert_eq!(obs.calls.len(), 2);
+    assert!(
+        obs.calls
+            .iter()
+            .all(|c| c.idempotency_key.as_deref() == Some("o-1:charge"))
+    );
+    // Asking for a call that is not there names what is.
+    let error = tapedeck::fixture::mutate::mutate(
+        &source.dir,
+        tapedeck::cassette::FaultKind::Timeout,
+        "refund",
+        1,
+    )
+    .unwrap_err();
+    assert!(
+        error.to_string().contains("the recorded tools are: charge"),
+        "{error}"
+    );
+}

@@ -22,6 +22,32 @@ pub enum FixtureCommand {
     /// Build a fixture from a captured run, replay it at once, and record proof.failed_on when
     /// it fails as the run did.
     New(NewArgs),
+    /// Write a fault variant of a recorded fixture next to it (a faulted copy of one call is
+    /// inserted before it, so the original answer remains for the retry), with a draft contract.
+    Mutate(MutateArgs),
+}
+
+/// Arguments of `cargo xtask fixture mutate`.
+#[derive(Debug, clap::Args)]
+pub struct MutateArgs {
+    /// The fixture folder.
+    pub fixture: PathBuf,
+    /// timeout, rate_limited, unavailable, connection_reset, invalid_response, truncated, slow,
+    /// timeout_after_success.
+    #[arg(long, value_parser = parse_fault)]
+    pub fault: crate::cassette::FaultKind,
+    /// The tool whose call gets the fault.
+    #[arg(long)]
+    pub tool: String,
+    /// Which of its calls (1-based).
+    #[arg(long, default_value_t = 1)]
+    pub nth: usize,
+}
+
+fn parse_fault(text: &str) -> Result<crate::cassette::FaultKind, String> {
+    serde_json::from_value(serde_json::Value::String(text.to_string())).map_err(|_| {
+        format!("unknown fault {text:?}; use timeout, rate_limited, unavailable, connection_reset, invalid_response, truncated, slow or timeout_after_success")
+    })
 }
 
 /// Arguments of `cargo xtask fixture new`.
@@ -52,6 +78,21 @@ fn parse_tier(text: &str) -> Result<Tier, String> {
 pub fn run(args: &FixtureArgs) -> ExitCode {
     match &args.command {
         FixtureCommand::New(new) => new_fixture(new),
+        FixtureCommand::Mutate(m) => {
+            match crate::fixture::mutate::mutate(&m.fixture, m.fault, &m.tool, m.nth) {
+                Ok(dir) => {
+                    println!(
+                        "wrote {}: review its expected.json (a draft copied from the source), then run cargo test",
+                        dir.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("fixture mutate: {e}");
+                    ExitCode::from(3)
+                }
+            }
+        }
     }
 }
 
