@@ -21,6 +21,7 @@
 #![warn(missing_docs)]
 
 mod error;
+pub mod generate;
 mod retry;
 mod run;
 mod saved;
