@@ -10,6 +10,7 @@ pub mod migrations;
 pub mod query;
 pub mod record;
 pub mod shared;
+pub mod shared_tools;
 pub mod sqlite;
 pub mod time;
 
