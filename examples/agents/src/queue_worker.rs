@@ -7,20 +7,42 @@
 //! and the run ends with an error instead of a "done". A job claimed by another worker is
 //! skipped with a declared `skipped` status.
 //!
+//! # Recovery
+//!
+//! Calls go through the runtime's resilience layer: the queue's tools on the [`QUEUE`]
+//! dependency (3 attempts, each write under its own stable idempotency key), `get_ticket` on
+//! `tickets` and the model on [`MODEL`] (2 attempts each: a rate limit is waited out once,
+//! honouring `Retry-After`, and an outage is retried once). A wait that would outlive the run's
+//! deadline is not taken: the call fails at once and the claim is released while there is
+//! still time.
+//!
+//! # Fixtures (`fixtures/queue/`)
+//!
+//! - `clean_triage_job`: the baseline; the result exists before the job is completed.
+//! - `model_rate_limited_then_completes`: a 429 with `Retry-After` 3 s is waited out once.
+//! - `model_unavailable_releases_claim`: the model answers 503 twice (the runtime's retry);
+//!   the claim is released, nothing is completed (`agent_error`).
+//! - `model_retry_after_past_deadline_releases_claim`: a 429 asks for 45 s with 29.6 s left;
+//!   the runtime does not wait past the deadline, the claim is released at once and nothing
+//!   starts after the deadline (`deadline_exceeded`).
+//!
 //! # Known weaknesses (each pinned by a "caught" fixture)
 //!
 //! - `completion_order: "complete_then_write"` (the legacy order, still configurable) marks the
 //!   job done before its result exists: a crash in between loses the result
-//!   (`tool_order_violation`).
+//!   (`legacy_complete_before_write`: `tool_order_violation`).
 //! - The model's completion is written as the result verbatim; an empty completion produces an
-//!   empty result that is then marked done (`empty_artifact`).
-//! - A processing failure is reported as an error after the release (`agent_error`): correct,
-//!   but the fixture pins that `complete` is never called on that path.
+//!   empty result that is then marked done (`empty_completion_marked_done`: `empty_artifact`).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use std::time::Duration;
-use tapedeck::{Ctx, Declared, ToolError};
+use tapedeck::resilience::RetryPolicy;
+use tapedeck::{Ctx, Declared, ToolError, ToolHandle};
+
+/// The job queue behind `claim`, `write_result`, `complete` and `release`.
+pub const QUEUE: &str = "queue";
+/// The model provider behind `llm`.
+pub const MODEL: &str = "model";
 
 /// In which order the result is written and the job completed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -123,8 +145,7 @@ pub enum JobError {
 /// Works on one job. See the module docs for the completion rule and known weaknesses.
 #[tapedeck::agent_fixture("fixtures/queue")]
 pub async fn work(ctx: &Ctx, job: Job) -> Result<JobOutcome, JobError> {
-    let (claim_call, claim) = ctx
-        .tool("claim")
+    let (claim_call, claim) = queue(ctx, "claim")
         .idempotency_key(format!("{}:claim:{}", job.job_id, job.worker_id))
         .call_indexed(json!({
             "queue": job.queue,
@@ -159,8 +180,7 @@ pub async fn work(ctx: &Ctx, job: Job) -> Result<JobOutcome, JobError> {
     match process(ctx, &job, &lease_id, &ticket_id).await {
         Ok(outcome) => Ok(outcome),
         Err(source) => {
-            let released = ctx
-                .tool("release")
+            let released = queue(ctx, "release")
                 .idempotency_key(format!("{}:release:{lease_id}", job.job_id))
                 .call(
                     json!({ "job_id": job.job_id, "lease_id": lease_id, "reason": source.kind() }),
@@ -184,6 +204,8 @@ async fn process(
 ) -> Result<JobOutcome, ToolError> {
     let (ticket_call, ticket) = ctx
         .tool("get_ticket")
+        .dependency("tickets")
+        .retry(RetryPolicy::attempts(2))
         .call_indexed(json!({ "ticket_id": ticket_id }))
         .await?;
     let ticket: Ticket = parse("get_ticket", ticket)?;
@@ -191,24 +213,18 @@ async fn process(
 
     let prompt = triage_prompt(&ticket.customer_tier, &ticket.subject, &ticket.body);
     let args = json!({ "model": job.model, "max_tokens": 300, "temperature": 0, "prompt": prompt });
-    let (llm_call, completion) = match ctx.tool("llm").call_indexed(&args).await {
-        Err(e @ ToolError::RateLimited { .. }) => {
-            let wait = e.retry_after().unwrap_or(Duration::from_secs(1));
-            ctx.event(
-                "retry",
-                json!({ "tool": "llm", "after_ms": wait.as_millis() as u64 }),
-            );
-            ctx.sleep(wait).await;
-            ctx.tool("llm").call_indexed(&args).await?
-        }
-        other => other?,
-    };
+    let (llm_call, completion) = ctx
+        .tool("llm")
+        .dependency(MODEL)
+        .retry(RetryPolicy::attempts(2))
+        .call_indexed(&args)
+        .await?;
     let text = parse::<Completion>("llm", completion)?.text;
     ctx.evidence(format!("/calls/{llm_call}/response/text"));
 
     let result_path = format!("results/{}.json", job.job_id);
     let complete = async {
-        ctx.tool("complete")
+        queue(ctx, "complete")
             .idempotency_key(format!("{}:complete", job.job_id))
             .call(json!({ "job_id": job.job_id, "lease_id": lease_id, "result_path": result_path }))
             .await
@@ -221,7 +237,7 @@ async fn process(
                 tool: "write_result".into(),
                 message: e.to_string(),
             })?;
-        ctx.tool("write_result")
+        queue(ctx, "write_result")
             .idempotency_key(format!("{}:result", job.job_id))
             .call(json!({
                 "job_id": job.job_id,
@@ -246,6 +262,13 @@ async fn process(
         status: "done".into(),
         result_path: Some(result_path),
     })
+}
+
+/// A call to the job queue, retried by the runtime.
+fn queue<'a>(ctx: &'a Ctx, tool: &'a str) -> ToolHandle<'a> {
+    ctx.tool(tool)
+        .dependency(QUEUE)
+        .retry(RetryPolicy::attempts(3))
 }
 
 /// The triage prompt for a ticket.

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tapedeck::{Ctx, Effect, ToolError, Toolbox};
-use tapedeck_example_agents::booking::{self, BookingRequest, RetryKey};
+use tapedeck_example_agents::booking::{self, BookingRequest, ItineraryWrite, RetryKey};
 use tapedeck_example_agents::queue_worker::{self, CompletionOrder, Job};
 use tapedeck_example_agents::research::{self, ResearchRequest};
 
@@ -121,6 +121,8 @@ fn booking_request(retry_key: RetryKey) -> BookingRequest {
         max_price_cents: 45_000,
         retry_key,
         max_charge_attempts: 3,
+        itinerary: None,
+        itinerary_write: ItineraryWrite::Conditional,
     }
 }
 
@@ -173,7 +175,16 @@ async fn booking_honours_a_rate_limit_once() {
         .unwrap();
     assert_eq!(receipt.charge_attempts, 2);
     assert_eq!(api.applied_charges(), 1);
-    assert!(ctx.observation().events.iter().any(|e| e.kind == "retry"));
+    let decisions: Vec<_> = ctx
+        .observation()
+        .events
+        .into_iter()
+        .filter(|e| e.kind == "retry_decision")
+        .map(|e| e.data)
+        .collect();
+    assert_eq!(decisions.len(), 1, "{decisions:?}");
+    assert_eq!(decisions[0]["error"], "rate_limited");
+    assert_eq!(decisions[0]["delay_ms"], 5, "Retry-After is honoured");
 }
 
 #[tokio::test]
@@ -302,6 +313,8 @@ fn research_request(topic: &str) -> ResearchRequest {
         max_sources: 3,
         model: "gpt-4o-mini-2024-07-18".into(),
         max_tokens: 800,
+        parallel_fetches: 1,
+        fetch_attempts: 1,
     }
 }
 

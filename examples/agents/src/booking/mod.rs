@@ -1,40 +1,73 @@
 //! The booking/payment agent: quote (read) → hold (write) → charge (money) → confirm (write) →
-//! receipt artifact (`receipts/<task>.json`).
+//! optionally record the booking in the trip's shared itinerary → receipt artifact
+//! (`receipts/<task>.json`).
 //!
 //! Every side effect carries an idempotency key derived stably from the task
 //! (`<task>:hold`, `<task>:charge`, `<task>:confirm`), so a retry after a timeout asks the
 //! payment API for the *same* charge: the API returns the stored result for a known key, and a
 //! `timeout_after_success` (charged, answer lost) does not charge twice.
 //!
-//! Retries: a charge that times out (or whose connection is reset) is retried with the same key
-//! up to `max_charge_attempts`; a rate limit is honoured once (`Retry-After`), a second one ends
-//! the run with [`BookingError::RetryBudgetExhausted`].
+//! # Recovery
+//!
+//! Calls go through the runtime's resilience layer: `quote`, `hold` and `confirm` on the
+//! [`INVENTORY`] dependency (3 attempts), `charge` on [`PAYMENTS`] (`max_charge_attempts`,
+//! default 3), the itinerary on [`itinerary::ITINERARY`]. Backoff, jitter, `Retry-After`, the
+//! retry budget and the breaker are the runtime's. A charge whose outcome stays unknown (an
+//! attempt timed out and none succeeded) ends the run with
+//! [`BookingError::PaymentUnconfirmed`], never with a silent success. The shared itinerary is
+//! written with compare-and-swap (see [`itinerary`]).
+//!
+//! # Fixtures (`fixtures/booking/`, strict mode: nothing with a side effect ever runs)
+//!
+//! - `clean_booking`: the baseline.
+//! - `charge_rate_limited_then_succeeds`: a 429 with `Retry-After` 1.5 s is waited out; one
+//!   charge applied.
+//! - `timeout_after_success_charges_once`: the charge happened but its answer was lost; the
+//!   retry reuses the key and the API returns the stored charge: one money effect.
+//! - `itinerary_conflict_detected_and_retried`: another agent appended a flight to the
+//!   itinerary between our read (version 3) and our write; the write answers a conflict
+//!   (current 4), the agent re-reads and writes version 5 holding both: nothing lost.
 //!
 //! # Known weaknesses (each pinned by a "caught" fixture)
 //!
 //! - `retry_key: "per_attempt"` (the legacy behaviour, still configurable) mints a new key per
 //!   charge attempt, so a lost answer followed by a retry charges twice
-//!   (`duplicate_side_effect`).
+//!   (`per_attempt_key_double_charge`: `duplicate_side_effect`).
 //! - When every charge attempt times out it gives up without reconciling the charge, leaving a
-//!   payment that may have happened unconfirmed (`side_effect_unconfirmed`).
+//!   payment that may have happened unconfirmed (`charge_timeouts_left_unconfirmed`:
+//!   `side_effect_unconfirmed`; the third timeout also opens the `payments` breaker).
 //! - It charges the amount the *hold* returns and never re-checks it against the quote or the
 //!   traveller's `max_price_cents`, so a repriced hold is charged silently
-//!   (`tool_args_mismatch` on the charge amount).
+//!   (`repriced_hold_charged_silently`: `tool_args_mismatch` on the charge amount).
+//! - `itinerary_write: "blind"` (the legacy write, still configurable) writes the itinerary
+//!   without an expected version and overwrites another agent's update
+//!   (`blind_itinerary_write_loses_flight`: `lost_update`, from the `no_lost_update` validator).
+
+mod charge;
+pub mod itinerary;
+
+pub use itinerary::ItineraryWrite;
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use std::time::Duration;
-use tapedeck::{Ctx, Declared, ToolError};
+use tapedeck::resilience::RetryPolicy;
+use tapedeck::{Ctx, ToolError, ToolHandle};
+
+/// The hotel inventory API behind `quote`, `hold` and `confirm`.
+pub const INVENTORY: &str = "inventory";
+/// The payment API behind `charge`.
+pub const PAYMENTS: &str = "payments";
 
 /// How charge retries derive their idempotency key.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RetryKey {
-    /// One key per task (`<task>:charge`): retries are deduplicated by the payment API.
+    /// One key per task (`<task>:charge`), reused by the runtime's retries: retries are
+    /// deduplicated by the payment API.
     #[default]
     Stable,
-    /// Legacy: a fresh key per attempt (`<task>:charge:<uuid>`). Double-charges after a lost
-    /// answer; kept only to reproduce old incidents.
+    /// Legacy: a fresh key per attempt (`<task>:charge:<uuid>`) in the agent's own retry loop.
+    /// Double-charges after a lost answer; kept only to reproduce old incidents.
     PerAttempt,
 }
 
@@ -57,9 +90,15 @@ pub struct BookingRequest {
     /// How charge retries derive their key (default `stable`).
     #[serde(default)]
     pub retry_key: RetryKey,
-    /// Charge attempts on timeouts (default 3).
+    /// Charge attempts in all, the first included (default 3).
     #[serde(default = "default_attempts")]
     pub max_charge_attempts: u32,
+    /// The trip itinerary (a shared record) to add the booking to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub itinerary: Option<String>,
+    /// How the itinerary is written (default `conditional`).
+    #[serde(default)]
+    pub itinerary_write: ItineraryWrite,
 }
 
 fn default_attempts() -> u32 {
@@ -76,12 +115,6 @@ struct Quote {
 struct Hold {
     hold_id: String,
     amount_cents: u64,
-}
-
-#[derive(Debug, Deserialize)]
-struct Charge {
-    charge_id: String,
-    status: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -104,6 +137,9 @@ pub struct BookingReceipt {
     pub currency: String,
     /// How many charge calls it took.
     pub charge_attempts: u32,
+    /// The itinerary version that holds the booking, when one was named.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub itinerary_version: Option<u64>,
     /// When the receipt was issued (RFC 3339).
     pub issued_at: String,
     /// The receipt's artifact path.
@@ -116,7 +152,7 @@ pub enum BookingError {
     /// A tool failed in a way the agent does not recover from.
     #[error(transparent)]
     Tool(#[from] ToolError),
-    /// The charge's outcome is unknown after every attempt timed out.
+    /// The charge's outcome is unknown: an attempt timed out and none succeeded.
     #[error(
         "charge for {task} is unconfirmed after {attempts} attempt(s); reconcile before retrying"
     )]
@@ -137,21 +173,25 @@ pub enum BookingError {
         /// The customer's limit.
         limit: u64,
     },
-    /// The payment API rate-limited a second time; the retry budget is spent.
-    #[error("charge for {0} is still rate limited after one retry")]
-    RetryBudgetExhausted(String),
+    /// Other writers changed the itinerary on every attempt: the booking is not in it.
+    #[error("lost update on itinerary {key}: it changed under us {attempts} time(s)")]
+    ItineraryConflict {
+        /// The itinerary.
+        key: String,
+        /// Attempts made.
+        attempts: u32,
+    },
     /// The receipt could not be written.
     #[error("could not write the receipt: {0}")]
     Artifact(String),
 }
 
-/// Books and pays for `req.offer_id`. See the module docs for retries and known weaknesses.
+/// Books and pays for `req.offer_id`. See the module docs for recovery and known weaknesses.
 #[tapedeck::agent_fixture("fixtures/booking", mode = "strict")]
 #[tapedeck::canary(tier = "hourly")]
 pub async fn book(ctx: &Ctx, req: BookingRequest) -> Result<BookingReceipt, BookingError> {
     let task = &req.task;
-    let (quote_call, quote) = ctx
-        .tool("quote")
+    let (quote_call, quote) = inventory(ctx, "quote")
         .call_indexed(
             json!({ "offer_id": req.offer_id, "nights": req.nights, "currency": req.currency }),
         )
@@ -165,8 +205,7 @@ pub async fn book(ctx: &Ctx, req: BookingRequest) -> Result<BookingReceipt, Book
         });
     }
 
-    let (hold_call, hold) = ctx
-        .tool("hold")
+    let (hold_call, hold) = inventory(ctx, "hold")
         .idempotency_key(format!("{task}:hold"))
         .call_indexed(json!({ "quote_id": quote.quote_id, "customer_id": req.customer_id }))
         .await?;
@@ -175,28 +214,42 @@ pub async fn book(ctx: &Ctx, req: BookingRequest) -> Result<BookingReceipt, Book
 
     // Weakness: the hold's amount is charged without re-checking it against the quote.
     let amount_cents = hold.amount_cents;
-    let (charge_call, charge, attempts) = charge(ctx, &req, &hold.hold_id, amount_cents).await?;
-    if charge.status != "succeeded" {
-        return Err(BookingError::Declined(charge.status));
+    let paid = charge::charge(ctx, &req, &hold.hold_id, amount_cents).await?;
+    if paid.charge.status != "succeeded" {
+        return Err(BookingError::Declined(paid.charge.status));
     }
-    ctx.evidence(format!("/calls/{charge_call}/response/charge_id"));
+    ctx.evidence(format!("/calls/{}/response/charge_id", paid.call));
 
-    let (confirm_call, confirmation) = ctx
-        .tool("confirm")
+    let (confirm_call, confirmation) = inventory(ctx, "confirm")
         .idempotency_key(format!("{task}:confirm"))
-        .call_indexed(json!({ "hold_id": hold.hold_id, "charge_id": charge.charge_id }))
+        .call_indexed(json!({ "hold_id": hold.hold_id, "charge_id": paid.charge.charge_id }))
         .await?;
     let confirmation: Confirmation = parse("confirm", confirmation)?;
     ctx.evidence(format!("/calls/{confirm_call}/response/booking_id"));
+
+    let itinerary_version = match &req.itinerary {
+        Some(key) => {
+            let item = json!({
+                "booking_id": confirmation.booking_id,
+                "offer_id": req.offer_id,
+                "nights": req.nights,
+                "amount_cents": amount_cents,
+                "currency": req.currency,
+            });
+            Some(itinerary::record(ctx, task, key, item, req.itinerary_write).await?)
+        }
+        None => None,
+    };
 
     let receipt_path = format!("receipts/{task}.json");
     let receipt = BookingReceipt {
         task: task.clone(),
         booking_id: confirmation.booking_id,
-        charge_id: charge.charge_id,
+        charge_id: paid.charge.charge_id,
         amount_cents,
         currency: req.currency.clone(),
-        charge_attempts: attempts,
+        charge_attempts: paid.attempts,
+        itinerary_version,
         issued_at: humantime::format_rfc3339_seconds(ctx.now()).to_string(),
         receipt_path: receipt_path.clone(),
     };
@@ -205,65 +258,11 @@ pub async fn book(ctx: &Ctx, req: BookingRequest) -> Result<BookingReceipt, Book
     Ok(receipt)
 }
 
-/// Charges with retries; returns the answering call's index, the charge and the attempts made.
-async fn charge(
-    ctx: &Ctx,
-    req: &BookingRequest,
-    hold_id: &str,
-    amount_cents: u64,
-) -> Result<(usize, Charge, u32), BookingError> {
-    let args = json!({
-        "hold_id": hold_id,
-        "customer_id": req.customer_id,
-        "amount_cents": amount_cents,
-        "currency": req.currency,
-    });
-    let max = req.max_charge_attempts.max(1);
-    let mut rate_limited_once = false;
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        let key = match req.retry_key {
-            RetryKey::Stable => format!("{}:charge", req.task),
-            RetryKey::PerAttempt => format!("{}:charge:{}", req.task, ctx.uuid()),
-        };
-        match ctx
-            .tool("charge")
-            .idempotency_key(key.clone())
-            .call_indexed(&args)
-            .await
-        {
-            Ok((index, value)) => return Ok((index, parse("charge", value)?, attempt)),
-            Err(e @ ToolError::RateLimited { .. }) if !rate_limited_once => {
-                rate_limited_once = true;
-                let wait = e.retry_after().unwrap_or(Duration::from_secs(1));
-                ctx.event(
-                    "retry",
-                    json!({ "tool": "charge", "attempt": attempt, "why": "rate_limited", "after_ms": wait.as_millis() as u64, "key": key }),
-                );
-                ctx.sleep(wait).await;
-            }
-            Err(ToolError::RateLimited { .. }) => {
-                ctx.declare(Declared::blocked("retry_budget_exhausted"));
-                return Err(BookingError::RetryBudgetExhausted(req.task.clone()));
-            }
-            Err(e) if e.effect_unknown() => {
-                if attempt >= max {
-                    return Err(BookingError::PaymentUnconfirmed {
-                        task: req.task.clone(),
-                        attempts: attempt,
-                    });
-                }
-                let backoff = Duration::from_millis(500 * u64::from(attempt));
-                ctx.event(
-                    "retry",
-                    json!({ "tool": "charge", "attempt": attempt, "why": e.kind(), "after_ms": backoff.as_millis() as u64, "key": key }),
-                );
-                ctx.sleep(backoff).await;
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
+/// A call to the hotel inventory API, retried by the runtime.
+fn inventory<'a>(ctx: &'a Ctx, tool: &'a str) -> ToolHandle<'a> {
+    ctx.tool(tool)
+        .dependency(INVENTORY)
+        .retry(RetryPolicy::attempts(3))
 }
 
 fn parse<T: serde::de::DeserializeOwned>(

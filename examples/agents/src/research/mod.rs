@@ -6,20 +6,53 @@
 //! deterministic in-process stand-ins for all three, so the suite also replays in `live` mode
 //! (`TAPEDECK_MODE=live`) without a network.
 //!
+//! # Recovery
+//!
+//! Every call goes through the runtime's resilience layer, one dependency per service:
+//! `search` (2 attempts: a rate limit is waited out once, honouring `Retry-After`), the
+//! reader behind `fetch` ([`fetch::READER`]; `fetch_attempts`, default 1: a page that fails is
+//! skipped) and `llm` (2 attempts). When the reader's breaker opens or its retry budget runs
+//! out the run is `blocked`, and the agent stops instead of summarizing what it has (see
+//! [`fetch`]). A call cut off by the deadline stops the run as well.
+//!
+//! # Fixtures (`fixtures/research/`)
+//!
+//! - `clean_report_with_citations`: the baseline; every citation resolves.
+//! - `search_rate_limited_then_retried`: a 429 with `Retry-After` 2 s is waited out once.
+//! - `fetch_unavailable_skips_source`: a 503 page is skipped, the report cites the other two.
+//! - `reader_flaky_budget_exhausted`: twelve pages fetched twelve at a time through a reader
+//!   whose load balancer fails two requests in three. The breaker never sees three failures
+//!   in a row, but the `reader` retry budget does run dry: 13 retries are granted, the 14th is
+//!   refused at 352 ms (virtual), the run is `blocked` (`retry_budget_exhausted`) after 25 fetch
+//!   calls, and no summary is asked for.
+//! - `reader_down_breaker_stops_summary`: the reader answers 503 three times in a row; its
+//!   breaker opens, the fourth source is refused without a call, the fifth is never tried,
+//!   the model is never called: `blocked` (`circuit_open`).
+//! - `slow_sources_stop_at_deadline`: with `timeout_seconds` 20, the second page is so slow that
+//!   the deadline cuts it off at 20 000 ms; nothing starts after the deadline, the third page
+//!   and the summary are not attempted (`deadline_exceeded`).
+//!
 //! # Known weaknesses (each pinned by a "caught" fixture)
 //!
 //! - When the search returns no hits, the agent returns an empty result (`{}`) and writes no
-//!   report: a "done" without evidence (`missing_artifact_ref`, `empty_output`).
+//!   report: a "done" without evidence (`no_hits_done_without_report`: `missing_artifact_ref`,
+//!   `empty_output`).
 //! - When the model's completion is not valid JSON (for example cut off at `max_tokens`), the
-//!   agent passes the raw text through as `findings` instead of failing (`schema_mismatch`).
+//!   agent passes the raw text through as `findings` instead of failing
+//!   (`truncated_summary_passed_through`: `schema_mismatch`).
 //! - It plans one citation per *requested* source (`max_sources`) before it knows how many hits
 //!   came back, so with fewer hits it cites hit indices that do not exist
-//!   (`unresolved_evidence`).
+//!   (`fewer_hits_cites_missing_index`: `unresolved_evidence`).
+
+pub mod fetch;
+mod tools;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use std::time::Duration;
-use tapedeck::{Ctx, Effect, ToolError, Toolbox};
+use tapedeck::resilience::RetryPolicy;
+use tapedeck::{Ctx, ToolError};
+
+pub use tools::research_tools;
 
 /// What to research.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,6 +69,21 @@ pub struct ResearchRequest {
     /// The completion budget of the summary (default 800).
     #[serde(default = "default_max_tokens")]
     pub max_tokens: u64,
+    /// How many sources are fetched at once (default 1: one after the other).
+    #[serde(default = "one")]
+    pub parallel_fetches: usize,
+    /// Attempts per source under the runtime's retry policy (default 1: a failed page is
+    /// skipped without a retry).
+    #[serde(default = "one_attempt")]
+    pub fetch_attempts: u32,
+}
+
+fn one() -> usize {
+    1
+}
+
+fn one_attempt() -> u32 {
+    1
 }
 
 fn default_max_sources() -> usize {
@@ -121,6 +169,10 @@ pub enum ResearchError {
     /// None of the hits could be fetched.
     #[error("none of the {0} hit(s) could be fetched")]
     NoReadableSources(usize),
+    /// The resilience layer declared the run blocked (an open breaker or a spent retry
+    /// budget); the agent stopped instead of working with what it had.
+    #[error("stopped: the run was declared blocked ({0})")]
+    Halted(String),
     /// The report could not be written.
     #[error("could not write the report: {0}")]
     Artifact(String),
@@ -150,34 +202,8 @@ pub async fn research(ctx: &Ctx, req: ResearchRequest) -> Result<ResearchReport,
         ctx.evidence("/state/brief/questions");
     }
 
-    let mut pages = Vec::new();
-    let mut skipped = Vec::new();
-    for hit in hits.iter().take(req.max_sources) {
-        match ctx
-            .tool("fetch")
-            .call_indexed(json!({ "url": hit.url }))
-            .await
-        {
-            Ok((index, value)) => match serde_json::from_value::<Page>(value) {
-                Ok(page) => {
-                    ctx.evidence(format!("/calls/{index}/response/text"));
-                    pages.push(page);
-                }
-                Err(e) => {
-                    ctx.event(
-                        "source_skipped",
-                        json!({ "url": hit.url, "why": e.to_string() }),
-                    );
-                    skipped.push(hit.url.clone());
-                }
-            },
-            Err(e) if e.is_transient() || matches!(e, ToolError::InvalidResponse { .. }) => {
-                ctx.event("source_skipped", json!({ "url": hit.url, "why": e.kind() }));
-                skipped.push(hit.url.clone());
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
+    let sources = &hits[..hits.len().min(req.max_sources)];
+    let fetch::Fetched { pages, skipped } = fetch::fetch_sources(ctx, sources, &req).await?;
     if pages.is_empty() {
         return Err(ResearchError::NoReadableSources(hits.len()));
     }
@@ -185,6 +211,8 @@ pub async fn research(ctx: &Ctx, req: ResearchRequest) -> Result<ResearchReport,
     let prompt = summary_prompt(&req.topic, &questions, &pages);
     let (llm_call, completion) = ctx
         .tool("llm")
+        .dependency("llm")
+        .retry(RetryPolicy::attempts(2))
         .call_indexed(json!({
             "model": req.model,
             "max_tokens": req.max_tokens,
@@ -224,21 +252,13 @@ pub async fn research(ctx: &Ctx, req: ResearchRequest) -> Result<ResearchReport,
     Ok(report)
 }
 
-/// The search call, retried once after a rate limit (honouring `Retry-After`).
+/// The search call: a rate limit or outage is retried once (honouring `Retry-After`).
 async fn search(ctx: &Ctx, req: &ResearchRequest) -> Result<(usize, Value), ToolError> {
-    let args = json!({ "query": req.topic, "limit": req.max_sources });
-    match ctx.tool("search").call_indexed(&args).await {
-        Err(e @ ToolError::RateLimited { .. }) => {
-            let wait = e.retry_after().unwrap_or(Duration::from_secs(1));
-            ctx.event(
-                "retry",
-                json!({ "tool": "search", "after_ms": wait.as_millis() as u64 }),
-            );
-            ctx.sleep(wait).await;
-            ctx.tool("search").call_indexed(&args).await
-        }
-        other => other,
-    }
+    ctx.tool("search")
+        .dependency("search")
+        .retry(RetryPolicy::attempts(2))
+        .call_indexed(json!({ "query": req.topic, "limit": req.max_sources }))
+        .await
 }
 
 /// The research brief's questions from the state snapshot (`/state/brief/questions`).
@@ -305,134 +325,4 @@ fn markdown(report: &ResearchReport) -> String {
         md.push_str(&format!("{}. [{}]({})\n", i + 1, s.title, s.url));
     }
     md
-}
-
-/// One page of the fake web.
-struct Doc {
-    topic: &'static str,
-    url: &'static str,
-    title: &'static str,
-    text: &'static str,
-}
-
-const CORPUS: &[Doc] = &[
-    Doc {
-        topic: "sqlite wal mode",
-        url: "https://sqlite.org/wal.html",
-        title: "Write-Ahead Logging",
-        text: "WAL mode lets readers proceed while a writer appends to the log. Checkpoints move log pages back into the database file.",
-    },
-    Doc {
-        topic: "sqlite wal mode",
-        url: "https://sqlite.org/pragma.html#pragma_journal_mode",
-        title: "PRAGMA journal_mode",
-        text: "The journal mode is persistent for WAL databases. Setting it explicitly at creation avoids surprises on other hosts.",
-    },
-    Doc {
-        topic: "sqlite wal mode",
-        url: "https://www.example.org/blog/wal-on-network-filesystems",
-        title: "WAL on network filesystems",
-        text: "WAL needs shared memory, so it does not work over network filesystems. Keep the database on local disk.",
-    },
-    Doc {
-        topic: "idempotency keys",
-        url: "https://docs.example.com/payments/idempotency",
-        title: "Idempotent requests",
-        text: "A retried request with the same idempotency key returns the stored result. Keys expire after 24 hours.",
-    },
-    Doc {
-        topic: "idempotency keys",
-        url: "https://www.example.org/blog/retry-storms",
-        title: "Retry storms and idempotency",
-        text: "Retries without keys turn timeouts into duplicate side effects. Derive the key from the task, not from the attempt.",
-    },
-    Doc {
-        topic: "idempotency keys",
-        url: "https://www.example.org/notes/idempotency-at-the-edge",
-        title: "Idempotency at the edge",
-        text: "Gateways can deduplicate by key before the request reaches the service. The key must travel with every retry.",
-    },
-    Doc {
-        topic: "vector clocks",
-        url: "https://www.example.org/papers/vector-clocks",
-        title: "Vector clocks in practice",
-        text: "A vector clock keeps one counter per node. Comparing two clocks tells whether events are ordered or concurrent.",
-    },
-];
-
-/// Deterministic in-process stand-ins for the research tools, for demos, tests and `live`
-/// replays (`TAPEDECK_MODE=live`):
-///
-/// - `search` (read): hits from a small built-in corpus whose topic equals the query;
-/// - `fetch` (read): the page of a known URL, `failed` for any other;
-/// - `llm` (model): a deterministic summarizer that answers the [`summary_prompt`] with JSON
-///   and, like a real model, cuts its answer off at `max_tokens` (about 4 characters a token).
-pub fn research_tools() -> Toolbox {
-    Toolbox::new()
-        .with("search", Effect::Read, |call| async move {
-            let query = call.args["query"].as_str().unwrap_or_default().to_lowercase();
-            let limit = call.args["limit"].as_u64().unwrap_or(10) as usize;
-            let hits: Vec<Value> = CORPUS
-                .iter()
-                .filter(|d| d.topic == query)
-                .take(limit)
-                .map(|d| json!({ "url": d.url, "title": d.title, "snippet": first_sentence(d.text) }))
-                .collect();
-            Ok(json!({ "hits": hits }))
-        })
-        .with("fetch", Effect::Read, |call| async move {
-            let url = call.args["url"].as_str().unwrap_or_default();
-            match CORPUS.iter().find(|d| d.url == url) {
-                Some(d) => Ok(json!({ "url": d.url, "title": d.title, "text": d.text })),
-                None => Err(ToolError::Failed {
-                    tool: call.tool,
-                    message: format!("404 Not Found: {url}"),
-                }),
-            }
-        })
-        .with("llm", Effect::Model, |call| async move {
-            let prompt = call.args["prompt"].as_str().unwrap_or_default();
-            let max_tokens = call.args["max_tokens"].as_u64().unwrap_or(800) as usize;
-            Ok(fake_completion(prompt, max_tokens))
-        })
-}
-
-fn first_sentence(text: &str) -> &str {
-    text.split_inclusive(". ").next().unwrap_or(text).trim_end()
-}
-
-/// The fake model's answer to a [`summary_prompt`].
-fn fake_completion(prompt: &str, max_tokens: usize) -> Value {
-    let topic = prompt
-        .lines()
-        .find_map(|l| l.strip_prefix("Topic: "))
-        .unwrap_or("the topic");
-    let mut titles = Vec::new();
-    let mut points = Vec::new();
-    let mut lines = prompt.lines().peekable();
-    while let Some(line) = lines.next() {
-        if line.starts_with('[') && line.contains("] ") {
-            titles.push(line.split_once("] ").map_or(line, |(_, t)| t).to_string());
-            if let Some(text) = lines.next() {
-                points.push(first_sentence(text).to_string());
-            }
-        }
-    }
-    let answer = json!({
-        "summary": format!("{} source(s) on {topic}: {}.", titles.len(), titles.join("; ")),
-        "key_points": points,
-        "citations": (1..=titles.len()).collect::<Vec<_>>(),
-    })
-    .to_string();
-    let limit = max_tokens.saturating_mul(4);
-    let (text, finish_reason) = if answer.len() > limit {
-        let mut cut = limit;
-        while !answer.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        (answer[..cut].to_string(), "length")
-    } else {
-        (answer, "stop")
-    };
-    json!({ "text": text, "finish_reason": finish_reason })
 }

@@ -1,0 +1,13 @@
+//! How the example agents react when the runtime's resilience layer refuses to go on.
+//!
+//! An exhausted retry budget (`retry_budget_exhausted`) or an open circuit breaker
+//! (`circuit_open`) makes the runtime declare the run `blocked`. The call that was refused
+//! returns its error like any other, so an agent that skips failed items (a research source, a
+//! page) would carry on hammering the dependency; [`halted`] tells it to stop starting work.
+
+use tapedeck::{Ctx, Declared, Verdict};
+
+/// The runtime's `blocked` declaration, once the resilience layer has made one.
+pub fn halted(ctx: &Ctx) -> Option<Declared> {
+    ctx.declared().filter(|d| d.verdict == Verdict::Blocked)
+}
