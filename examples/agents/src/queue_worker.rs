@@ -22,9 +22,10 @@
 //! - `model_rate_limited_then_completes`: a 429 with `Retry-After` 3 s is waited out once.
 //! - `model_unavailable_releases_claim`: the model answers 503 twice (the runtime's retry);
 //!   the claim is released, nothing is completed (`agent_error`).
-//! - `model_retry_after_past_deadline_releases_claim`: a 429 asks for 45 s with 29.6 s left;
-//!   the runtime does not wait past the deadline, the claim is released at once and nothing
-//!   starts after the deadline (`deadline_exceeded`).
+//! - `model_retry_after_past_deadline_releases_claim`: a 429 at 615 ms asks for 45 s with
+//!   29.4 s of `timeout_seconds` 30 left. The runtime does not wait past the deadline, the
+//!   worker declares `deadline_exceeded` and releases the claim at once (615 ms); the run ends
+//!   at 685 ms and nothing starts after the deadline.
 //!
 //! # Known weaknesses (each pinned by a "caught" fixture)
 //!
@@ -180,6 +181,7 @@ pub async fn work(ctx: &Ctx, job: Job) -> Result<JobOutcome, JobError> {
     match process(ctx, &job, &lease_id, &ticket_id).await {
         Ok(outcome) => Ok(outcome),
         Err(source) => {
+            crate::recovery::note_deadline(ctx, &source);
             let released = queue(ctx, "release")
                 .idempotency_key(format!("{}:release:{lease_id}", job.job_id))
                 .call(

@@ -13,24 +13,26 @@
 //! reader behind `fetch` ([`fetch::READER`]; `fetch_attempts`, default 1: a page that fails is
 //! skipped) and `llm` (2 attempts). When the reader's breaker opens or its retry budget runs
 //! out the run is `blocked`, and the agent stops instead of summarizing what it has (see
-//! [`fetch`]). A call cut off by the deadline stops the run as well.
+//! [`fetch`]). A call the deadline cuts off stops the run too, declared `failed`
+//! (`deadline_exceeded`).
 //!
 //! # Fixtures (`fixtures/research/`)
 //!
 //! - `clean_report_with_citations`: the baseline; every citation resolves.
 //! - `search_rate_limited_then_retried`: a 429 with `Retry-After` 2 s is waited out once.
 //! - `fetch_unavailable_skips_source`: a 503 page is skipped, the report cites the other two.
-//! - `reader_flaky_budget_exhausted`: twelve pages fetched twelve at a time through a reader
-//!   whose load balancer fails two requests in three. The breaker never sees three failures
-//!   in a row, but the `reader` retry budget does run dry: 13 retries are granted, the 14th is
-//!   refused at 352 ms (virtual), the run is `blocked` (`retry_budget_exhausted`) after 25 fetch
-//!   calls, and no summary is asked for.
-//! - `reader_down_breaker_stops_summary`: the reader answers 503 three times in a row; its
-//!   breaker opens, the fourth source is refused without a call, the fifth is never tried,
-//!   the model is never called: `blocked` (`circuit_open`).
-//! - `slow_sources_stop_at_deadline`: with `timeout_seconds` 20, the second page is so slow that
-//!   the deadline cuts it off at 20 000 ms; nothing starts after the deadline, the third page
-//!   and the summary are not attempted (`deadline_exceeded`).
+//! - `reader_flaky_budget_exhausted`: twelve pages fetched twelve at a time, three attempts
+//!   each, through a reader whose load balancer fails two requests in three. The breaker never
+//!   sees three failures in a row; the `reader` retry budget runs dry instead: 13 retries are
+//!   granted (8 at 180 ms, 5 at 285–289 ms) and the 14th is refused at 289 ms (virtual) with
+//!   0.69 left of 10 + 10/s · 0.289 s + 4 × 0.2 − 13. The run is `blocked`
+//!   (`retry_budget_exhausted`) after 1 search and 25 fetch calls; no summary, no report.
+//! - `reader_down_breaker_stops_summary`: the reader answers 503 to the first three sources;
+//!   the third failure opens its breaker (560 ms), the fourth source is refused without a call,
+//!   the fifth is never tried, the model is never called: `blocked` (`circuit_open`).
+//! - `slow_sources_stop_at_deadline`: with `timeout_seconds` 20, the second page (started at
+//!   7 820 ms, 14.6 s slow) is cut off at the 20 000 ms deadline; no call starts at or after
+//!   it, the third page and the summary are not attempted (`deadline_exceeded`).
 //!
 //! # Known weaknesses (each pinned by a "caught" fixture)
 //!
@@ -181,6 +183,14 @@ pub enum ResearchError {
 /// Researches `req.topic` and writes a report. See the module docs for its known weaknesses.
 #[tapedeck::agent_fixture("fixtures/research", tools = research_tools)]
 pub async fn research(ctx: &Ctx, req: ResearchRequest) -> Result<ResearchReport, ResearchError> {
+    let result = steps(ctx, req).await;
+    if let Err(ResearchError::Tool(e)) = &result {
+        crate::recovery::note_deadline(ctx, e);
+    }
+    result
+}
+
+async fn steps(ctx: &Ctx, req: ResearchRequest) -> Result<ResearchReport, ResearchError> {
     let (search_call, found) = search(ctx, &req).await?;
     let hits = serde_json::from_value::<SearchResponse>(found)
         .map_err(|e| ToolError::InvalidResponse {
