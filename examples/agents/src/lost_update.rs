@@ -42,12 +42,14 @@ fn no_lost_update(call: &ValidatorCall<'_>) -> Result<(), ValidatorFailure> {
                 .or_else(|| seen.get(key).copied())
                 .unwrap_or(0);
             if version > based_on + 1 {
+                let overwritten = match (based_on + 1, version - 1) {
+                    (only, last) if only == last => format!("version {only} was"),
+                    (first, last) => format!("versions {first} to {last} were"),
+                };
                 lost.push(format!(
                     "call #{} wrote version {version} of {record} {key} on top of version \
-                     {based_on}: version(s) {}..={} were overwritten unread",
-                    c.index,
-                    based_on + 1,
-                    version - 1
+                     {based_on}: {overwritten} overwritten unread",
+                    c.index
                 ));
             }
             seen.insert(key, version);
