@@ -5,7 +5,8 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tapedeck::{Ctx, Effect, ToolError, Toolbox};
+use tapedeck::resilience::{BreakerState, Resilience};
+use tapedeck::{Ctx, Effect, ToolError, Toolbox, Verdict};
 use tapedeck_example_agents::booking::{self, BookingRequest, ItineraryWrite, RetryKey};
 use tapedeck_example_agents::queue_worker::{self, CompletionOrder, Job};
 use tapedeck_example_agents::research::{self, ResearchRequest};
@@ -20,6 +21,8 @@ enum FirstCharge {
     TimeoutAfterSuccess,
     /// 429 with a short `Retry-After`.
     RateLimited,
+    /// The payment API is down: every charge answers 503.
+    Down,
 }
 
 #[derive(Default)]
@@ -87,6 +90,11 @@ impl PaymentApi {
             })?;
         let mut state = self.state.lock().unwrap();
         state.calls += 1;
+        if self.first == FirstCharge::Down {
+            return Err(ToolError::Unavailable {
+                tool: "charge".into(),
+            });
+        }
         let first = state.calls == 1;
         if first && self.first == FirstCharge::RateLimited {
             return Err(ToolError::RateLimited {
@@ -185,6 +193,58 @@ async fn booking_honours_a_rate_limit_once() {
     assert_eq!(decisions.len(), 1, "{decisions:?}");
     assert_eq!(decisions[0]["error"], "rate_limited");
     assert_eq!(decisions[0]["delay_ms"], 5, "Retry-After is honoured");
+}
+
+/// One breaker per dependency for the whole fleet: the first booking's three failed charges
+/// open the `payments` breaker, and the next booking's charge is refused without reaching the
+/// payment API; it never confirms, and its run is declared `blocked` (`circuit_open`).
+#[tokio::test]
+async fn an_open_payments_breaker_stops_the_next_booking_before_it_charges() {
+    let api = PaymentApi::new(FirstCharge::Down);
+    let fleet = Arc::new(Resilience::default());
+    let run = |task: &str| {
+        Ctx::builder()
+            .toolbox(api.toolbox())
+            .resilience(Arc::clone(&fleet))
+            .task_id(task)
+            .build()
+    };
+    let first = run("trip-4411");
+    let err = booking::book(&first, booking_request(RetryKey::Stable))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("unavailable"), "{err}");
+    assert_eq!(api.state.lock().unwrap().calls, 3, "three attempts");
+    assert_eq!(fleet.breaker_state(booking::PAYMENTS), BreakerState::Open);
+    assert_eq!(
+        first.declared(),
+        None,
+        "the first run failed on its own errors"
+    );
+
+    let second = run("trip-4412");
+    let mut req = booking_request(RetryKey::Stable);
+    req.task = "trip-4412".into();
+    let err = booking::book(&second, req).await.unwrap_err();
+    assert!(err.to_string().contains("circuit_open"), "{err}");
+    assert_eq!(
+        api.state.lock().unwrap().calls,
+        3,
+        "the API saw no new charge"
+    );
+    assert!(api.state.lock().unwrap().confirmed.is_empty());
+    let declared = second.declared().unwrap();
+    assert_eq!(
+        (declared.verdict, declared.reason.as_str()),
+        (Verdict::Blocked, "circuit_open")
+    );
+    let tools: Vec<String> = second
+        .observation()
+        .calls
+        .into_iter()
+        .map(|c| c.tool)
+        .collect();
+    assert_eq!(tools, ["quote", "hold"], "the refused charge is not a call");
 }
 
 #[tokio::test]
