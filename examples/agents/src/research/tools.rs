@@ -1,66 +1,31 @@
 //! Deterministic in-process stand-ins for the research tools: a small built-in corpus for
 //! `search` and `fetch`, and a summarizer for `llm` that answers [`super::summary_prompt`].
 
+use serde::Deserialize;
 use serde_json::{Value, json};
+use std::sync::LazyLock;
 use tapedeck::{Effect, ToolError, Toolbox};
 
 /// One page of the fake web.
+#[derive(Debug, Deserialize)]
 struct Doc {
-    topic: &'static str,
-    url: &'static str,
-    title: &'static str,
-    text: &'static str,
+    topic: String,
+    url: String,
+    title: String,
+    text: String,
 }
 
-const CORPUS: &[Doc] = &[
-    Doc {
-        topic: "sqlite wal mode",
-        url: "https://sqlite.org/wal.html",
-        title: "Write-Ahead Logging",
-        text: "WAL mode lets readers proceed while a writer appends to the log. Checkpoints move log pages back into the database file.",
-    },
-    Doc {
-        topic: "sqlite wal mode",
-        url: "https://sqlite.org/pragma.html#pragma_journal_mode",
-        title: "PRAGMA journal_mode",
-        text: "The journal mode is persistent for WAL databases. Setting it explicitly at creation avoids surprises on other hosts.",
-    },
-    Doc {
-        topic: "sqlite wal mode",
-        url: "https://www.example.org/blog/wal-on-network-filesystems",
-        title: "WAL on network filesystems",
-        text: "WAL needs shared memory, so it does not work over network filesystems. Keep the database on local disk.",
-    },
-    Doc {
-        topic: "idempotency keys",
-        url: "https://docs.example.com/payments/idempotency",
-        title: "Idempotent requests",
-        text: "A retried request with the same idempotency key returns the stored result. Keys expire after 24 hours.",
-    },
-    Doc {
-        topic: "idempotency keys",
-        url: "https://www.example.org/blog/retry-storms",
-        title: "Retry storms and idempotency",
-        text: "Retries without keys turn timeouts into duplicate side effects. Derive the key from the task, not from the attempt.",
-    },
-    Doc {
-        topic: "idempotency keys",
-        url: "https://www.example.org/notes/idempotency-at-the-edge",
-        title: "Idempotency at the edge",
-        text: "Gateways can deduplicate by key before the request reaches the service. The key must travel with every retry.",
-    },
-    Doc {
-        topic: "vector clocks",
-        url: "https://www.example.org/papers/vector-clocks",
-        title: "Vector clocks in practice",
-        text: "A vector clock keeps one counter per node. Comparing two clocks tells whether events are ordered or concurrent.",
-    },
-];
+/// The fake web: the pages of `corpus.json`, grouped by the topic whose search finds them,
+/// in the order the search returns them (every research fixture's pages, so the suite also
+/// replays in `live` mode).
+static CORPUS: LazyLock<Vec<Doc>> = LazyLock::new(|| {
+    serde_json::from_str(include_str!("corpus.json")).expect("corpus.json is a list of pages")
+});
 
 /// Deterministic in-process stand-ins for the research tools, for demos, tests and `live`
 /// replays (`TAPEDECK_MODE=live`):
 ///
-/// - `search` (read): hits from a small built-in corpus whose topic equals the query;
+/// - `search` (read): hits from the built-in corpus whose topic equals the query;
 /// - `fetch` (read): the page of a known URL, `failed` for any other;
 /// - `llm` (model): a deterministic summarizer that answers the [`super::summary_prompt`] with JSON
 ///   and, like a real model, cuts its answer off at `max_tokens` (about 4 characters a token).
@@ -73,7 +38,7 @@ pub fn research_tools() -> Toolbox {
                 .iter()
                 .filter(|d| d.topic == query)
                 .take(limit)
-                .map(|d| json!({ "url": d.url, "title": d.title, "snippet": first_sentence(d.text) }))
+                .map(|d| json!({ "url": d.url, "title": d.title, "snippet": first_sentence(&d.text) }))
                 .collect();
             Ok(json!({ "hits": hits }))
         })
