@@ -25,7 +25,7 @@ impl<'de> Deserialize<'de> for Script {
         let raw = RawScript::deserialize(d)?;
         let steps = raw
             .steps
-            .iter()
+            .into_iter()
             .enumerate()
             .map(|(i, v)| Step::parse(v, &format!("steps[{i}]")))
             .collect::<Result<Vec<Step>, String>>()

@@ -166,12 +166,13 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
 }
 
 impl Step {
-    /// Parses one step; `at` is its position (`steps[3]`), used in every error message.
-    pub fn parse(value: &Value, at: &str) -> Result<Step, String> {
-        let Value::Object(map) = value else {
+    /// Parses one step; `at` is its position (`steps[3]`), used in every error message. The
+    /// value is taken by value so that its strings move into the step instead of being copied.
+    pub fn parse(value: Value, at: &str) -> Result<Step, String> {
+        let Value::Object(map) = &value else {
             return Err(format!(
                 "{at}: a step is a JSON object such as {{\"call\": \"tool\", \"args\": {{}}}}, found {}",
-                kind_of(value)
+                kind_of(&value)
             ));
         };
         let kinds: Vec<&str> = KINDS
@@ -215,26 +216,29 @@ impl Step {
             "panic" => Step::Panic(typed(value, &at_kind)?),
             "sleep_ms" => Step::Sleep(typed(value, &at_kind)?),
             "event" => Step::Event(typed(value, &at_kind)?),
-            _ => Step::Parallel(parallel(map, &at_kind, at)?),
+            _ => Step::Parallel(parallel(value, &at_kind, at)?),
         })
     }
 }
 
-fn typed<T: DeserializeOwned>(value: &Value, at: &str) -> Result<T, String> {
-    serde_json::from_value(value.clone()).map_err(|e| format!("{at}: {e}"))
+fn typed<T: DeserializeOwned>(value: Value, at: &str) -> Result<T, String> {
+    serde_json::from_value(value).map_err(|e| format!("{at}: {e}"))
 }
 
-fn parallel(map: &Map<String, Value>, at_kind: &str, at: &str) -> Result<ParallelStep, String> {
+fn parallel(value: Value, at_kind: &str, at: &str) -> Result<ParallelStep, String> {
+    let Value::Object(mut map) = value else {
+        return Err(format!("{at_kind}: a step is a JSON object"));
+    };
     if let Some(extra) = map.keys().find(|k| *k != "parallel") {
         return Err(format!(
             "{at_kind}: unknown field `{extra}`, expected `parallel`"
         ));
     }
-    let Some(Value::Array(items)) = map.get("parallel") else {
+    let Some(Value::Array(items)) = map.remove("parallel") else {
         return Err(format!("{at_kind}: `parallel` is a list of steps"));
     };
     let parallel = items
-        .iter()
+        .into_iter()
         .enumerate()
         .map(|(i, item)| Step::parse(item, &format!("{at}.parallel[{i}]")))
         .collect::<Result<Vec<Step>, String>>()?;
@@ -255,6 +259,6 @@ fn kind_of(value: &Value) -> &'static str {
 impl<'de> Deserialize<'de> for Step {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Step, D::Error> {
         let value = Value::deserialize(d)?;
-        Step::parse(&value, "step").map_err(de::Error::custom)
+        Step::parse(value, "step").map_err(de::Error::custom)
     }
 }
