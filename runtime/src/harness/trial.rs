@@ -125,7 +125,11 @@ pub fn replay_fixture(
         let volatile = fixture.expected.volatile_patterns();
         let value = normalized_observation(&run.observation, &volatile);
         let content = serde_json::to_string_pretty(&value).unwrap_or_default();
-        let source = format!("{}/{}", relative_to_manifest(&suite_dir(suite)), fixture.id);
+        let source = format!(
+            "{}/{}",
+            relative_to_manifest(suite, &suite_dir(suite)),
+            fixture.id
+        );
         assert_snapshot(&SnapshotAssertion {
             dir: &fixture.dir.join(files::SNAPSHOTS),
             name: SNAPSHOT_NAME,
@@ -142,9 +146,44 @@ pub fn replay_fixture(
     }
 }
 
-/// `dir` relative to the running crate's manifest dir, when it is inside it.
-fn relative_to_manifest(dir: &Path) -> String {
-    let base = std::env::var_os("CARGO_MANIFEST_DIR").map(std::path::PathBuf::from);
-    base.and_then(|b| dir.strip_prefix(b).ok().map(|p| p.display().to_string()))
+/// `dir` relative to the manifest dir of the crate that declared the suite (so a suite of a
+/// library crate collected by another crate's harness keeps `fixtures/...`), else relative to
+/// the running crate's, else as it is.
+fn relative_to_manifest(suite: &SuiteRegistration, dir: &Path) -> String {
+    let running = std::env::var_os("CARGO_MANIFEST_DIR").map(std::path::PathBuf::from);
+    [Some(std::path::PathBuf::from(suite.manifest_dir)), running]
+        .into_iter()
+        .flatten()
+        .find_map(|base| dir.strip_prefix(base).ok().map(|p| p.display().to_string()))
         .unwrap_or_else(|| dir.display().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snapshot_sources_are_relative_to_the_declaring_crate() {
+        fn agent<'a>(_: &'a crate::Ctx, _: &'a serde_json::Value) -> crate::agent::AgentFuture<'a> {
+            unreachable!()
+        }
+        let suite = SuiteRegistration {
+            function: "f",
+            root: "fixtures/refunds",
+            manifest_dir: "/work/agents",
+            file: "src/lib.rs",
+            mode: None,
+            tier: None,
+            tools: None,
+            agent,
+        };
+        assert_eq!(
+            relative_to_manifest(&suite, Path::new("/work/agents/fixtures/refunds")),
+            "fixtures/refunds"
+        );
+        assert_eq!(
+            relative_to_manifest(&suite, Path::new("/elsewhere/refunds")),
+            "/elsewhere/refunds"
+        );
+    }
 }
