@@ -55,7 +55,7 @@ impl TierPolicy {
 
     /// Period plus grace: older than this is stale.
     pub fn freshness(&self) -> Duration {
-        self.period + self.grace
+        self.period.saturating_add(self.grace)
     }
 }
 
@@ -245,10 +245,20 @@ impl CanaryConfig {
     }
 }
 
+/// The longest period, grace or lookback `tapedeck.toml` accepts.
+pub const MAX_DURATION: Duration = Duration::from_secs(366 * 24 * 60 * 60);
+
 fn duration(text: &str, key: &str) -> Result<Duration, String> {
-    humantime::parse_duration(text).map_err(|e| {
+    let parsed = humantime::parse_duration(text).map_err(|e| {
         format!("{key} = {text:?} is not a duration ({e}); write e.g. \"15m\", \"1h\", \"2h 30m\"")
-    })
+    })?;
+    if parsed > MAX_DURATION {
+        return Err(format!(
+            "{key} = {text:?} is longer than the limit of 366 days; a canary tier that runs less \
+             often than once a year proves nothing"
+        ));
+    }
+    Ok(parsed)
 }
 
 #[cfg(test)]

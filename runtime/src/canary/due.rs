@@ -25,7 +25,7 @@ pub fn due_tiers(heartbeats: &[Heartbeat], config: &CanaryConfig, now: SystemTim
                 None => true,
                 Some(at) => {
                     let age = now.duration_since(at).unwrap_or(Duration::ZERO);
-                    age + DUE_TOLERANCE >= config.policy(*tier).period
+                    age.saturating_add(DUE_TOLERANCE) >= config.policy(*tier).period
                 }
             }
         })
