@@ -51,7 +51,8 @@ pub enum ToolError {
         /// The tool's message.
         message: String,
     },
-    /// The runtime refused the call (mode, allowlist, unknown tool); nothing ran.
+    /// The runtime refused the call (mode, allowlist, unknown tool, idempotency ledger); nothing
+    /// ran.
     #[error("call to tool `{tool}` was blocked: {reason}")]
     Blocked {
         /// The tool's name.
@@ -62,17 +63,43 @@ pub enum ToolError {
     /// Replay found no recorded interaction for the call; nothing ran.
     #[error("{0}")]
     CassetteMiss(Box<MissReport>),
-    /// The run's deadline had passed (or passed during the call).
+    /// The run's deadline had passed, passed during the call, or a retry wait would have
+    /// outlived it.
     #[error("tool `{tool}`: deadline exceeded")]
     DeadlineExceeded {
         /// The tool's name.
         tool: String,
     },
+    /// The dependency's circuit breaker is open: the call was refused and nothing ran
+    /// (see [`crate::resilience::breaker`]).
+    #[error(
+        "call to tool `{tool}` was refused: circuit_open: the breaker of `{dependency}` is open"
+    )]
+    CircuitOpen {
+        /// The tool's name.
+        tool: String,
+        /// The dependency whose breaker refused it.
+        dependency: String,
+    },
+    /// The dependency's retry budget is spent: the call failed with `last` and was not retried
+    /// (see [`crate::resilience::budget`]). Whether a side effect may have happened is `last`'s.
+    #[error(
+        "tool `{tool}`: retry_budget_exhausted: the retry budget of `{dependency}` is spent; the last attempt: {last}"
+    )]
+    RetryBudgetExhausted {
+        /// The tool's name.
+        tool: String,
+        /// The dependency whose budget is spent.
+        dependency: String,
+        /// The error of the last attempt.
+        last: Box<ToolError>,
+    },
 }
 
 impl ToolError {
     /// The wire kind: `timeout`, `rate_limited`, `unavailable`, `connection_reset`,
-    /// `invalid_response`, `failed`, `blocked`, `cassette_miss`, `deadline_exceeded`.
+    /// `invalid_response`, `failed`, `blocked`, `cassette_miss`, `deadline_exceeded`,
+    /// `circuit_open`, `retry_budget_exhausted`.
     pub fn kind(&self) -> &'static str {
         match self {
             ToolError::Timeout { .. } => "timeout",
@@ -84,10 +111,14 @@ impl ToolError {
             ToolError::Blocked { .. } => "blocked",
             ToolError::CassetteMiss(_) => "cassette_miss",
             ToolError::DeadlineExceeded { .. } => "deadline_exceeded",
+            ToolError::CircuitOpen { .. } => "circuit_open",
+            ToolError::RetryBudgetExhausted { .. } => "retry_budget_exhausted",
         }
     }
 
     /// Whether retrying the same call may succeed (timeouts, rate limits, unavailability, resets).
+    /// An open breaker or a spent budget is not: the resilience layer has already decided, and
+    /// retrying around it would stack retries.
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
@@ -100,10 +131,11 @@ impl ToolError {
 
     /// Whether a side effect may have happened although the call failed.
     pub fn effect_unknown(&self) -> bool {
-        matches!(
-            self,
-            ToolError::Timeout { .. } | ToolError::ConnectionReset { .. }
-        )
+        match self {
+            ToolError::Timeout { .. } | ToolError::ConnectionReset { .. } => true,
+            ToolError::RetryBudgetExhausted { last, .. } => last.effect_unknown(),
+            _ => false,
+        }
     }
 
     /// The `Retry-After` of a rate limit.

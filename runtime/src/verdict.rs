@@ -119,8 +119,13 @@ pub mod reason {
     pub const CASSETTE_MISS: &str = "cassette_miss";
     /// A call was blocked by the mode or the tool allowlist.
     pub const BLOCKED_CALL: &str = "blocked_call";
-    /// A call was attempted after the run's deadline.
+    /// The run's deadline stopped a call: it started at or after the deadline (refused), or ran
+    /// past it (cut off), or a retry wait would have outlived it.
     pub const DEADLINE_EXCEEDED: &str = "deadline_exceeded";
+    /// A dependency's open circuit breaker refused a call.
+    pub const CIRCUIT_OPEN: &str = "circuit_open";
+    /// A dependency's retry budget was spent: a failed call was not retried.
+    pub const RETRY_BUDGET_EXHAUSTED: &str = "retry_budget_exhausted";
     /// Output was required but empty.
     pub const EMPTY_OUTPUT: &str = "empty_output";
     /// Output or an artifact does not match its JSON Schema.

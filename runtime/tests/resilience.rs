@@ -167,7 +167,7 @@ fn the_breaker_opens_after_three_failures_and_stops_the_dependents() {
             .call(json!({})),
     );
     assert!(
-        matches!(result, Err(ToolError::Blocked { .. })),
+        matches!(&result, Err(ToolError::CircuitOpen { dependency, .. }) if dependency == "payments"),
         "{result:?}"
     );
     assert_eq!(calls.load(Ordering::SeqCst), 3);
@@ -351,11 +351,12 @@ fn replayed_outage_opens_the_breaker_and_the_run_is_blocked() {
         .mode(tapedeck::Mode::Strict)
         .run_blocking(&tapedeck::agent_fn(charging_agent));
     let obs = &run.observation;
-    assert_eq!(
-        obs.calls.len(),
-        3,
-        "the fourth call never reached the cassette"
-    );
+    // The fourth call is recorded as refused: it never reached the cassette.
+    assert_eq!(obs.calls.len(), 4);
+    let refused = &obs.calls[3];
+    assert_eq!(refused.source, tapedeck::observation::CallSource::Blocked);
+    assert_eq!(refused.interaction, None);
+    assert_eq!(refused.error.as_ref().unwrap().kind, "circuit_open");
     assert!(
         obs.events
             .iter()
@@ -364,9 +365,14 @@ fn replayed_outage_opens_the_breaker_and_the_run_is_blocked() {
     let judgement = fx.judge(obs, &tapedeck::Validators::new());
     assert_eq!(judgement.verdict, Verdict::Blocked, "{judgement:?}");
     assert!(
-        judgement.has_reason("circuit_open"),
+        judgement.has_reason("circuit_open") && !judgement.has_reason("blocked_call"),
         "{:?}",
         judgement.reasons
+    );
+    let report = judgement.to_string();
+    assert!(
+        report.contains("#3 charge"),
+        "the report names the refused call: {report}"
     );
 }
 
@@ -449,5 +455,196 @@ fn a_mutated_fixture_proves_a_charge_survives_timeout_after_success_once() {
     assert!(
         error.to_string().contains("the recorded tools are: charge"),
         "{error}"
+    );
+}
+
+#[test]
+fn a_dependency_without_retry_is_one_attempt_guarded_by_its_breaker() {
+    let resilience = Arc::new(Resilience::default());
+    let (tools, calls, _) = flaky(100, unavailable);
+    let ctx = Ctx::builder()
+        .toolbox(tools)
+        .resilience(resilience.clone())
+        .build();
+    for n in 1..=3 {
+        let result = block_on(ctx.tool("charge").dependency("payments").call(json!({})));
+        assert_eq!(result.unwrap_err().kind(), "unavailable");
+        assert_eq!(calls.load(Ordering::SeqCst), n, "one attempt per call");
+    }
+    assert_eq!(resilience.breaker_state("payments"), BreakerState::Open);
+    let refused = block_on(ctx.tool("charge").dependency("payments").call(json!({})));
+    assert_eq!(refused.unwrap_err().kind(), "circuit_open");
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        3,
+        "the open breaker protects the call"
+    );
+    assert_eq!(ctx.declared().unwrap().reason, "circuit_open");
+}
+
+#[test]
+fn an_exhausted_budget_is_its_own_error_and_keeps_the_last_one() {
+    let resilience = Arc::new(Resilience::new(ResilienceConfig {
+        budget: BudgetConfig {
+            retry_ratio: 0.0,
+            min_per_second: 0.0,
+            max_balance: 10.0,
+        },
+        ..ResilienceConfig::default()
+    }));
+    let (tools, _, _) = flaky(10, || ToolError::Timeout {
+        tool: "charge".into(),
+    });
+    let ctx = Ctx::builder().toolbox(tools).resilience(resilience).build();
+    let result = block_on(
+        ctx.tool("charge")
+            .dependency("payments")
+            .retry(quick(5))
+            .call(json!({})),
+    );
+    let error = result.unwrap_err();
+    assert_eq!(error.kind(), "retry_budget_exhausted", "{error:?}");
+    assert!(!error.is_transient(), "retrying it would stack retries");
+    assert!(
+        error.effect_unknown(),
+        "the last attempt timed out: {error:?}"
+    );
+    let text = error.to_string();
+    assert!(
+        text.contains("payments") && text.contains("timed out"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_call_refused_by_an_open_breaker_is_recorded_as_a_refused_call() {
+    let resilience = Arc::new(Resilience::default());
+    let (tools, calls, _) = flaky(100, unavailable);
+    let first = Ctx::builder()
+        .toolbox(tools.clone())
+        .resilience(Arc::clone(&resilience))
+        .build();
+    let _ = block_on(
+        first
+            .tool("charge")
+            .dependency("payments")
+            .retry(quick(3))
+            .call(json!({})),
+    );
+    let dependent = Ctx::builder().toolbox(tools).resilience(resilience).build();
+    let result = block_on(
+        dependent
+            .tool("charge")
+            .idempotency_key("k-1")
+            .dependency("payments")
+            .retry(quick(3))
+            .call(json!({ "cents": 5 })),
+    );
+    assert_eq!(result.unwrap_err().kind(), "circuit_open");
+    assert_eq!(calls.load(Ordering::SeqCst), 3, "nothing ran");
+    let obs = dependent.observation();
+    assert_eq!(obs.calls.len(), 1, "{obs:?}");
+    let refused = &obs.calls[0];
+    assert_eq!(refused.source, tapedeck::observation::CallSource::Blocked);
+    assert_eq!(refused.request, json!({ "cents": 5 }));
+    assert_eq!(refused.idempotency_key.as_deref(), Some("k-1"));
+    let error = refused.error.as_ref().unwrap();
+    assert_eq!(error.kind, "circuit_open");
+    assert!(error.message.contains("payments"), "{}", error.message);
+    assert_eq!(
+        obs.ledger[0].outcome,
+        tapedeck::observation::LedgerOutcome::Blocked
+    );
+}
+
+#[test]
+fn a_retry_wait_past_the_deadline_declares_why_the_run_stopped() {
+    let (tools, _, _) = flaky(10, unavailable);
+    let ctx = Ctx::builder()
+        .toolbox(tools)
+        .timeout(Duration::from_millis(50))
+        .build();
+    let policy = RetryPolicy {
+        min_delay: Duration::from_secs(1),
+        jitter: false,
+        ..quick(3)
+    };
+    let result = block_on(ctx.tool("charge").retry(policy).call(json!({})));
+    assert_eq!(result.unwrap_err().kind(), "deadline_exceeded");
+    let declared = ctx
+        .declared()
+        .expect("the runtime says why the run stopped");
+    assert_eq!(
+        (declared.verdict, declared.reason.as_str()),
+        (Verdict::Failed, "deadline_exceeded")
+    );
+}
+
+#[test]
+fn rate_limits_are_retried_and_charged_but_do_not_open_the_breaker() {
+    let throttled = || ToolError::RateLimited {
+        tool: "charge".into(),
+        retry_after: Some(Duration::from_millis(1)),
+    };
+    let resilience = Arc::new(Resilience::default());
+    let (tools, calls, _) = flaky(100, throttled);
+    let ctx = Ctx::builder()
+        .toolbox(tools)
+        .resilience(Arc::clone(&resilience))
+        .build();
+    let result = block_on(
+        ctx.tool("charge")
+            .dependency("payments")
+            .retry(quick(5))
+            .call(json!({})),
+    );
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        5,
+        "five 429s, every one retried"
+    );
+    assert_eq!(result.unwrap_err().kind(), "rate_limited");
+    assert_eq!(resilience.breaker_state("payments"), BreakerState::Closed);
+    assert!(events(&ctx, "breaker").is_empty());
+
+    // Every retry of a 429 is charged to the budget: two retries in a budget of two.
+    let tight = Arc::new(Resilience::new(ResilienceConfig {
+        budget: BudgetConfig {
+            retry_ratio: 0.0,
+            min_per_second: 2.0,
+            max_balance: 2.0,
+        },
+        ..ResilienceConfig::default()
+    }));
+    let (tools, calls, _) = flaky(100, throttled);
+    let ctx = Ctx::builder().toolbox(tools).resilience(tight).build();
+    let result = block_on(
+        ctx.tool("charge")
+            .dependency("payments")
+            .retry(quick(5))
+            .call(json!({})),
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+    assert_eq!(result.unwrap_err().kind(), "retry_budget_exhausted");
+}
+
+#[test]
+fn retry_decisions_name_the_dependency() {
+    let (tools, _, _) = flaky(1, unavailable);
+    let ctx = Ctx::builder().toolbox(tools).build();
+    block_on(
+        ctx.tool("charge")
+            .dependency("payments")
+            .retry(quick(3))
+            .call(json!({})),
+    )
+    .unwrap();
+    let decisions = events(&ctx, "retry_decision");
+    assert_eq!(decisions[0]["dependency"], "payments");
+    block_on(ctx.tool("charge").retry(quick(3)).call(json!({}))).unwrap();
+    assert_eq!(
+        events(&ctx, "retry_decision").len(),
+        1,
+        "the second call succeeded at once"
     );
 }

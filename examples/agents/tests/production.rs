@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tapedeck::observation::{CallSource, LedgerOutcome};
 use tapedeck::resilience::{BreakerState, Resilience};
 use tapedeck::{Ctx, Effect, ToolError, Toolbox, Verdict};
 use tapedeck_example_agents::booking::{self, BookingRequest, ItineraryWrite, RetryKey};
@@ -238,13 +239,22 @@ async fn an_open_payments_breaker_stops_the_next_booking_before_it_charges() {
         (declared.verdict, declared.reason.as_str()),
         (Verdict::Blocked, "circuit_open")
     );
-    let tools: Vec<String> = second
-        .observation()
-        .calls
-        .into_iter()
-        .map(|c| c.tool)
-        .collect();
-    assert_eq!(tools, ["quote", "hold"], "the refused charge is not a call");
+    // The refused charge is recorded as a call the runtime refused (nothing ran), so the run's
+    // record shows which call the breaker stopped and why.
+    let obs = second.observation();
+    let tools: Vec<&str> = obs.calls.iter().map(|c| c.tool.as_str()).collect();
+    assert_eq!(tools, ["quote", "hold", "charge"]);
+    let refused = &obs.calls[2];
+    assert_eq!(refused.source, CallSource::Blocked);
+    let error = refused.error.as_ref().unwrap();
+    assert_eq!(error.kind, "circuit_open");
+    assert!(
+        error.message.contains(booking::PAYMENTS),
+        "{}",
+        error.message
+    );
+    let charge = obs.ledger.iter().find(|e| e.tool == "charge").unwrap();
+    assert_eq!(charge.outcome, LedgerOutcome::Blocked);
 }
 
 #[tokio::test]

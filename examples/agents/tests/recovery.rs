@@ -108,7 +108,8 @@ fn the_reader_breaker_opens_after_three_failures_and_the_summary_never_runs() {
         (560, &Value::from("open"))
     );
     assert_eq!(opened[0].1["dependency"], research::fetch::READER);
-    // The fourth source was refused before any call, the fifth never tried, no summary.
+    // The fourth source's call was refused by the breaker before it reached the reader (a
+    // blocked call, no interaction), the fifth never tried, no summary.
     let fetched: Vec<&str> = obs
         .calls
         .iter()
@@ -118,9 +119,17 @@ fn the_reader_breaker_opens_after_three_failures_and_the_summary_never_runs() {
     let hits = obs.calls[0].response.as_ref().unwrap()["hits"]
         .as_array()
         .unwrap();
-    let first_three: Vec<&str> = hits[..3].iter().filter_map(|h| h["url"].as_str()).collect();
-    assert_eq!(fetched, first_three);
-    assert_eq!(obs.calls.len(), 4);
+    let first_four: Vec<&str> = hits[..4].iter().filter_map(|h| h["url"].as_str()).collect();
+    assert_eq!(fetched, first_four);
+    assert_eq!(obs.calls.len(), 5);
+    let refused = &obs.calls[4];
+    assert_eq!(refused.source, tapedeck::observation::CallSource::Blocked);
+    assert_eq!(
+        (refused.interaction.as_deref(), refused.started_ms),
+        (None, 560)
+    );
+    assert_eq!(refused.error.as_ref().unwrap().kind, "circuit_open");
+    assert!(!judgement.has_reason("blocked_call"), "{judgement:?}");
     assert!(obs.unused_interactions.is_empty());
     assert_eq!(obs.elapsed_ms, 560, "nothing ran after the breaker opened");
 }

@@ -64,6 +64,7 @@ impl Finished {
 }
 
 impl Ctx {
+    /// Makes one call: allowlist, deadline, dispatch, journal.
     pub(crate) async fn call_tool(
         &self,
         tool: &str,
@@ -74,25 +75,19 @@ impl Ctx {
         let index = inner.next_call.fetch_add(1, Ordering::SeqCst);
         let started_ms = inner.clock.elapsed_ms();
         let finished = if let Some(reason) = self.refusal(tool) {
-            let error = ToolError::Blocked {
-                tool: tool.to_string(),
-                reason,
-            };
-            Finished::blocked(
-                self.known_effect(tool).unwrap_or(Effect::Read),
-                error,
-                CallSource::Blocked,
-                false,
+            self.refused(
+                tool,
+                ToolError::Blocked {
+                    tool: tool.to_string(),
+                    reason,
+                },
             )
         } else if inner.deadline_ms.is_some_and(|d| started_ms >= d) {
-            let error = ToolError::DeadlineExceeded {
-                tool: tool.to_string(),
-            };
-            Finished::blocked(
-                self.known_effect(tool).unwrap_or(Effect::Read),
-                error,
-                CallSource::Blocked,
-                false,
+            self.refused(
+                tool,
+                ToolError::DeadlineExceeded {
+                    tool: tool.to_string(),
+                },
             )
         } else {
             match &inner.backend {
@@ -109,6 +104,47 @@ impl Ctx {
                 }
             }
         };
+        self.record(index, tool, request, key, started_ms, finished)
+    }
+
+    /// Records a call that the resilience layer refused before anything ran (an open breaker):
+    /// a `blocked` call with `error`, in the calls, the ledger (side effects) and the capture,
+    /// like a call refused by the allowlist or the deadline.
+    pub(crate) fn refuse_call(
+        &self,
+        tool: &str,
+        request: Value,
+        key: Option<String>,
+        error: ToolError,
+    ) -> Result<(usize, Value), ToolError> {
+        let inner = self.inner();
+        let index = inner.next_call.fetch_add(1, Ordering::SeqCst);
+        let started_ms = inner.clock.elapsed_ms();
+        let finished = self.refused(tool, error);
+        self.record(index, tool, request, key, started_ms, finished)
+    }
+
+    /// A call the runtime refused before anything ran.
+    fn refused(&self, tool: &str, error: ToolError) -> Finished {
+        Finished::blocked(
+            self.known_effect(tool).unwrap_or(Effect::Read),
+            error,
+            CallSource::Blocked,
+            false,
+        )
+    }
+
+    /// Writes a finished call to the capture and the journal, and returns its result.
+    fn record(
+        &self,
+        index: usize,
+        tool: &str,
+        request: Value,
+        key: Option<String>,
+        started_ms: u64,
+        finished: Finished,
+    ) -> Result<(usize, Value), ToolError> {
+        let inner = self.inner();
         let record = CallRecord {
             index,
             tool: tool.to_string(),
@@ -438,7 +474,9 @@ fn outcome_of_answer(fault: Option<FaultKind>, error: Option<ErrorKind>) -> Ledg
 fn outcome_of_result(result: &Result<Value, ToolError>) -> LedgerOutcome {
     match result {
         Ok(_) => LedgerOutcome::Answered,
-        Err(ToolError::Blocked { .. } | ToolError::CassetteMiss(_)) => LedgerOutcome::Blocked,
+        Err(
+            ToolError::Blocked { .. } | ToolError::CassetteMiss(_) | ToolError::CircuitOpen { .. },
+        ) => LedgerOutcome::Blocked,
         Err(e)
             if e.effect_unknown()
                 || matches!(

@@ -454,7 +454,9 @@ impl<'a> ToolHandle<'a> {
         self
     }
 
-    /// The dependency whose budget and breaker guard the call (default: the tool's name).
+    /// The dependency whose budget and breaker guard the call (default: the tool's name). A call
+    /// with a dependency always asks its breaker first, even without [`ToolHandle::retry`]
+    /// (then it is one attempt: `RetryPolicy::attempts(1)`).
     pub fn dependency(mut self, dependency: &'a str) -> Self {
         self.dependency = Some(dependency);
         self
@@ -478,19 +480,17 @@ impl<'a> ToolHandle<'a> {
             tool: self.name.to_string(),
             message: format!("arguments do not serialize to JSON: {e}"),
         })?;
-        match self.retry {
-            Some(policy) => {
-                let dependency = self.dependency.unwrap_or(self.name);
-                self.ctx
-                    .call_resilient(self.name, dependency, request, self.idempotency_key, policy)
-                    .await
-            }
-            None => {
-                self.ctx
-                    .call_tool(self.name, request, self.idempotency_key)
-                    .await
-            }
+        if self.retry.is_none() && self.dependency.is_none() {
+            return self
+                .ctx
+                .call_tool(self.name, request, self.idempotency_key)
+                .await;
         }
+        let policy = self.retry.unwrap_or_else(|| RetryPolicy::attempts(1));
+        let dependency = self.dependency.unwrap_or(self.name);
+        self.ctx
+            .call_resilient(self.name, dependency, request, self.idempotency_key, policy)
+            .await
     }
 
     /// Calls the tool and deserializes its result into `T`; a result that does not fit is

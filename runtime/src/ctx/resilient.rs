@@ -1,9 +1,18 @@
 //! The resilient call path: breaker admission, attempts, retry decisions, budget and deadline.
+//!
+//! Every call with a dependency or a retry policy goes through here. Where the layer stops a
+//! call it says so in a typed error and a declaration: an open breaker refuses the call
+//! ([`ToolError::CircuitOpen`], recorded as a `blocked` call; `blocked` / `circuit_open`), a spent
+//! budget refuses the retry ([`ToolError::RetryBudgetExhausted`]; `blocked` /
+//! `retry_budget_exhausted`), and a wait that would outlive the deadline is not started
+//! ([`ToolError::DeadlineExceeded`]; `failed` / `deadline_exceeded`, as for a call the deadline
+//! refuses).
 
 use super::Ctx;
 use crate::agent::Declared;
 use crate::resilience::{Admission, BreakerState, GiveUp, RetryPolicy};
 use crate::tool_error::ToolError;
+use crate::verdict::reason;
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -47,14 +56,15 @@ impl Ctx {
             let now = resilience.now(self.elapsed());
             let (admission, change) = resilience.admit(dependency, now);
             self.breaker_event(dependency, change);
-            if admission == Admission::Rejected {
-                self.declare(Declared::blocked("circuit_open"));
-                return Err(ToolError::Blocked {
-                    tool: tool.to_string(),
-                    reason: format!("circuit_open: the breaker of {dependency} is open"),
-                });
-            }
             let result = match admission {
+                Admission::Rejected => {
+                    self.declare(Declared::blocked(reason::CIRCUIT_OPEN));
+                    let error = ToolError::CircuitOpen {
+                        tool: tool.to_string(),
+                        dependency: dependency.to_string(),
+                    };
+                    return self.refuse_call(tool, request, key, error);
+                }
                 Admission::Probe(limit) => {
                     let call = self.call_tool(tool, request.clone(), key.clone());
                     match crate::ctx::clock::timeout(self, limit, call).await {
@@ -64,7 +74,7 @@ impl Ctx {
                         }),
                     }
                 }
-                _ => self.call_tool(tool, request.clone(), key.clone()).await,
+                Admission::Admitted => self.call_tool(tool, request.clone(), key.clone()).await,
             };
             let now = resilience.now(self.elapsed());
             let error = match result {
@@ -75,35 +85,43 @@ impl Ctx {
                 }
                 Err(e) => e,
             };
+            let decide = |delay: Option<Duration>, give_up: Option<GiveUp>| {
+                self.decision(tool, dependency, attempt, &error, delay, give_up);
+            };
             if !error.is_transient() {
-                self.decision(tool, attempt, &error, None, Some(GiveUp::NotRetryable));
+                decide(None, Some(GiveUp::NotRetryable));
                 return Err(error);
             }
-            let change = resilience.failure(dependency, now);
+            let change = match error {
+                ToolError::RateLimited { .. } => resilience.rate_limited(dependency),
+                _ => resilience.failure(dependency, now),
+            };
             self.breaker_event(dependency, change);
             let Some(delay) = backoff.next() else {
-                self.decision(tool, attempt, &error, None, Some(GiveUp::AttemptsExhausted));
+                decide(None, Some(GiveUp::AttemptsExhausted));
                 return Err(error);
             };
-            let delay = match &error {
-                ToolError::RateLimited {
-                    retry_after: Some(after),
-                    ..
-                } => *after,
-                _ => policy.jittered(delay, self.random()),
+            let delay = match error.retry_after() {
+                Some(after) => after,
+                None => policy.jittered(delay, self.random()),
             };
             if self.remaining().is_some_and(|left| delay >= left) {
-                self.decision(tool, attempt, &error, Some(delay), Some(GiveUp::Deadline));
+                decide(Some(delay), Some(GiveUp::Deadline));
+                self.declare(Declared::failed(reason::DEADLINE_EXCEEDED));
                 return Err(ToolError::DeadlineExceeded {
                     tool: tool.to_string(),
                 });
             }
             if !resilience.withdraw(dependency, now) {
-                self.decision(tool, attempt, &error, None, Some(GiveUp::BudgetExhausted));
-                self.declare(Declared::blocked("retry_budget_exhausted"));
-                return Err(error);
+                decide(None, Some(GiveUp::BudgetExhausted));
+                self.declare(Declared::blocked(reason::RETRY_BUDGET_EXHAUSTED));
+                return Err(ToolError::RetryBudgetExhausted {
+                    tool: tool.to_string(),
+                    dependency: dependency.to_string(),
+                    last: Box::new(error),
+                });
             }
-            self.decision(tool, attempt, &error, Some(delay), None);
+            decide(Some(delay), None);
             self.sleep(delay).await;
             attempt += 1;
         }
@@ -112,6 +130,7 @@ impl Ctx {
     fn decision(
         &self,
         tool: &str,
+        dependency: &str,
         attempt: u32,
         error: &ToolError,
         delay: Option<Duration>,
@@ -121,6 +140,7 @@ impl Ctx {
             "retry_decision",
             json!({
                 "tool": tool,
+                "dependency": dependency,
                 "attempt": attempt,
                 "error": error.kind(),
                 "retry": give_up.is_none(),

@@ -1,5 +1,15 @@
 //! A circuit breaker per dependency: it opens after N consecutive failures, rejects calls while
 //! open, and after a cool-down admits a single probe (half-open) whose result closes or reopens it.
+//!
+//! What counts: a transient error (timeout, unavailable, connection reset) is a failure; a
+//! success closes the breaker and resets the count. A rate limit (429) is neither: a
+//! dependency that throttles is healthy and answering, so three 429s in a row do not open its
+//! breaker, and they neither add to nor reset the count of failures. They are still retried
+//! (honouring `Retry-After`) and every retry is charged to the retry budget, which is what
+//! keeps a throttled dependency from a retry storm. A half-open probe answered with a 429
+//! proves nothing either way: the probe is released (the breaker is open again with its
+//! cool-down already over), so the next call is the next probe. Errors that are not transient
+//! (an invalid response, a tool's own failure) never reach the breaker.
 
 use serde::Serialize;
 use std::time::Duration;
@@ -97,6 +107,15 @@ impl CircuitBreaker {
         (before != BreakerState::Closed).then_some((before, BreakerState::Closed))
     }
 
+    /// The admitted call was rate limited: no failure and no success (see the module docs); a
+    /// half-open probe is released, so the next call probes again.
+    pub fn rate_limited(&mut self) -> Option<(BreakerState, BreakerState)> {
+        (self.state == BreakerState::HalfOpen).then(|| {
+            self.state = BreakerState::Open;
+            (BreakerState::HalfOpen, BreakerState::Open)
+        })
+    }
+
     /// The admitted call failed at `now`.
     pub fn failure(&mut self, now: Duration) -> Option<(BreakerState, BreakerState)> {
         self.failures += 1;
@@ -138,6 +157,38 @@ mod tests {
             Some((BreakerState::HalfOpen, BreakerState::Closed))
         );
         assert_eq!(b.admit(t(81)).0, Admission::Admitted);
+    }
+
+    #[test]
+    fn rate_limits_neither_open_nor_reset_and_release_a_probe() {
+        let mut b = CircuitBreaker::new(BreakerConfig::default());
+        let t = Duration::from_secs;
+        for _ in 0..5 {
+            assert_eq!(b.rate_limited(), None);
+        }
+        assert_eq!(
+            b.state(),
+            BreakerState::Closed,
+            "a throttling dependency is healthy"
+        );
+        b.failure(t(0));
+        b.failure(t(0));
+        b.rate_limited();
+        assert_eq!(
+            b.failure(t(1)),
+            Some((BreakerState::Closed, BreakerState::Open)),
+            "a 429 between failures does not reset their count"
+        );
+        assert_eq!(b.admit(t(31)).0, Admission::Probe(Duration::from_secs(5)));
+        assert_eq!(
+            b.rate_limited(),
+            Some((BreakerState::HalfOpen, BreakerState::Open))
+        );
+        assert_eq!(
+            b.admit(t(32)).0,
+            Admission::Probe(Duration::from_secs(5)),
+            "the released probe: the next call probes at once"
+        );
     }
 
     #[test]

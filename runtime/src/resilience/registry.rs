@@ -98,9 +98,15 @@ impl Resilience {
         })
     }
 
-    /// Records a failure.
+    /// Records a failure (a transient error other than a rate limit).
     pub fn failure(&self, dependency: &str, now: Duration) -> Option<(BreakerState, BreakerState)> {
         self.with(dependency, |d| d.breaker.failure(now))
+    }
+
+    /// Records a rate limit: neither a failure nor a success for the breaker (see
+    /// [`CircuitBreaker::rate_limited`]).
+    pub fn rate_limited(&self, dependency: &str) -> Option<(BreakerState, BreakerState)> {
+        self.with(dependency, |d| d.breaker.rate_limited())
     }
 
     /// Asks the dependency's budget for a retry.

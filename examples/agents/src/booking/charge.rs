@@ -7,6 +7,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use std::time::Duration;
 use tapedeck::Ctx;
+use tapedeck::observation::CallSource;
 use tapedeck::resilience::RetryPolicy;
 
 #[derive(Debug, Deserialize)]
@@ -67,13 +68,15 @@ async fn stable_key(ctx: &Ctx, req: &BookingRequest, args: Value) -> Result<Paid
     }
 }
 
-/// The charge calls made with `key`, and whether any of them left the charge unknown.
+/// The charge calls made with `key` (not those the runtime refused before they ran), and
+/// whether any of them left the charge unknown.
 fn attempts_with_key(ctx: &Ctx, key: &str) -> (u32, bool) {
     let obs = ctx.observation();
     let calls: Vec<_> = obs
         .calls
         .iter()
         .filter(|c| c.tool == "charge" && c.idempotency_key.as_deref() == Some(key))
+        .filter(|c| c.source != CallSource::Blocked)
         .collect();
     let unknown = calls.iter().any(|c| {
         c.error

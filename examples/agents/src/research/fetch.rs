@@ -5,12 +5,13 @@
 //!
 //! A page that fails (a transient error after its attempts, or an answer that is not a page)
 //! is skipped and listed in `skipped_sources`. The stage stops with an error as soon as the
-//! run cannot go on: the breaker refused a call (`circuit_open`), the retry budget is spent
-//! (`retry_budget_exhausted`, see [`crate::recovery::halted`]) or the deadline cut a call off.
+//! run cannot go on: after the wave in which the breaker refused a call (`circuit_open`) or
+//! the retry budget refused a retry (`retry_budget_exhausted`; see
+//! [`crate::recovery::is_refusal`]), or at once when the deadline cut a call off.
 
 use super::{Hit, Page, ResearchError, ResearchRequest};
 use crate::fan_out::join_all;
-use crate::recovery::halted;
+use crate::recovery::is_refusal;
 use serde_json::{Value, json};
 use tapedeck::resilience::RetryPolicy;
 use tapedeck::{Ctx, ToolError};
@@ -57,17 +58,19 @@ pub(super) async fn fetch_sources(
                 .retry(policy)
                 .call_indexed(json!({ "url": hit.url }))
         });
+        let mut refusal = None;
         for (hit, result) in wave.iter().zip(join_all(calls).await) {
             match result {
                 Ok((index, value)) => fetched.keep(ctx, hit, index, value),
+                Err(e) if is_refusal(&e) => refusal = refusal.or(Some(e)),
                 Err(e) if e.is_transient() || matches!(e, ToolError::InvalidResponse { .. }) => {
                     fetched.skip(ctx, hit, e.kind());
                 }
                 Err(e) => return Err(e.into()),
             }
         }
-        if let Some(declared) = halted(ctx) {
-            return Err(ResearchError::Halted(declared.reason));
+        if let Some(refusal) = refusal {
+            return Err(ResearchError::Halted(refusal));
         }
     }
     Ok(fetched)

@@ -28,8 +28,9 @@
 //!   0.69 left of 10 + 10/s · 0.289 s + 4 × 0.2 − 13. The run is `blocked`
 //!   (`retry_budget_exhausted`) after 1 search and 25 fetch calls; no summary, no report.
 //! - `reader_down_breaker_stops_summary`: the reader answers 503 to the first three sources;
-//!   the third failure opens its breaker (560 ms), the fourth source is refused without a call,
-//!   the fifth is never tried, the model is never called: `blocked` (`circuit_open`).
+//!   the third failure opens its breaker (560 ms), the fourth source's call is refused by the
+//!   breaker before it reaches the reader (a `blocked` call, error `circuit_open`), the fifth is
+//!   never tried, the model is never called: `blocked` (`circuit_open`).
 //! - `slow_sources_stop_at_deadline`: with `timeout_seconds` 20, the second page (started at
 //!   7 820 ms, 14.6 s slow) is cut off at the 20 000 ms deadline; no call starts at or after
 //!   it, the third page and the summary are not attempted (`deadline_exceeded`).
@@ -171,10 +172,10 @@ pub enum ResearchError {
     /// None of the hits could be fetched.
     #[error("none of the {0} hit(s) could be fetched")]
     NoReadableSources(usize),
-    /// The resilience layer declared the run blocked (an open breaker or a spent retry
-    /// budget); the agent stopped instead of working with what it had.
-    #[error("stopped: the run was declared blocked ({0})")]
-    Halted(String),
+    /// The resilience layer refused to go on (an open breaker or a spent retry budget; the
+    /// runtime declared the run blocked); the agent stopped instead of working with what it had.
+    #[error("stopped: {0}")]
+    Halted(ToolError),
     /// The report could not be written.
     #[error("could not write the report: {0}")]
     Artifact(String),

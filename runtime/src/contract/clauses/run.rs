@@ -7,8 +7,11 @@
 //!   it is a reason code). Its class: `timeout` for `deadline_exceeded`, `dependency` for
 //!   `circuit_open` and `retry_budget_exhausted`, else `partial_write`/`clean_abort` as above.
 //!   A declared `passed` is no violation;
-//! - cassette misses (`cassette_miss`, harness), blocked calls (`blocked_call`, policy) and
-//!   calls refused by the deadline (`deadline_exceeded`, timeout), each `failed`.
+//! - calls the runtime stopped, one violation per kind naming the calls: cassette misses
+//!   (`cassette_miss`, harness), blocked calls (`blocked_call`, policy), calls refused because
+//!   they started at or after the deadline and calls the deadline cut off (both
+//!   `deadline_exceeded`, timeout, with their own messages), each `failed`; calls refused by an
+//!   open circuit breaker (`circuit_open`, dependency) are `blocked`.
 
 use crate::contract::judgement::Violation;
 use crate::observation::{CallRecord, CallSource, Observation, Outcome};
@@ -57,7 +60,7 @@ pub(crate) fn check(obs: &Observation, out: &mut Vec<Violation>) {
 fn declared(verdict: Verdict, why: &str, stopped_class: FailureClass, out: &mut Vec<Violation>) {
     let class = match why {
         reason::DEADLINE_EXCEEDED => FailureClass::Timeout,
-        "circuit_open" | "retry_budget_exhausted" => FailureClass::Dependency,
+        reason::CIRCUIT_OPEN | reason::RETRY_BUDGET_EXHAUSTED => FailureClass::Dependency,
         _ => stopped_class,
     };
     let message = format!("the agent declared {verdict}: {why}");
@@ -71,46 +74,71 @@ fn declared(verdict: Verdict, why: &str, stopped_class: FailureClass, out: &mut 
     }
 }
 
-fn calls(obs: &Observation, out: &mut Vec<Violation>) {
-    let deadline = |c: &&CallRecord| {
-        c.error
-            .as_ref()
-            .is_some_and(|e| e.kind == reason::DEADLINE_EXCEEDED)
+/// How the runtime stopped a call, as the run level reports it.
+struct Stopped {
+    code: &'static str,
+    class: FailureClass,
+    verdict: Verdict,
+    what: &'static str,
+}
+
+/// Why a call did not get an answer, when the runtime is the reason (`None`: it ran).
+fn stopped(call: &CallRecord) -> Option<Stopped> {
+    let kind = call.error.as_ref().map(|e| e.kind.as_str());
+    let stop = |code, class, verdict, what| {
+        Some(Stopped {
+            code,
+            class,
+            verdict,
+            what,
+        })
     };
-    let misses: Vec<&CallRecord> = obs
-        .calls
-        .iter()
-        .filter(|c| c.source == CallSource::Miss)
-        .collect();
-    let blocked: Vec<&CallRecord> = obs
-        .calls
-        .iter()
-        .filter(|c| c.source == CallSource::Blocked && !deadline(c))
-        .collect();
-    let late: Vec<&CallRecord> = obs.calls.iter().filter(deadline).collect();
-    for (calls, code, class, what) in [
-        (
-            misses,
+    match (call.source, kind) {
+        (CallSource::Miss, _) => stop(
             reason::CASSETTE_MISS,
             FailureClass::Harness,
+            Verdict::Failed,
             "matched no recorded interaction",
         ),
-        (
-            blocked,
-            reason::BLOCKED_CALL,
-            FailureClass::Policy,
-            "were blocked",
+        (CallSource::Blocked, Some(reason::CIRCUIT_OPEN)) => stop(
+            reason::CIRCUIT_OPEN,
+            FailureClass::Dependency,
+            Verdict::Blocked,
+            "were refused by an open circuit breaker",
         ),
-        (
-            late,
+        (CallSource::Blocked, Some(reason::DEADLINE_EXCEEDED)) => stop(
             reason::DEADLINE_EXCEEDED,
             FailureClass::Timeout,
-            "were refused: deadline exceeded",
+            Verdict::Failed,
+            "were refused: they started at or after the deadline",
         ),
-    ] {
-        if calls.is_empty() {
-            continue;
+        (CallSource::Blocked, _) => stop(
+            reason::BLOCKED_CALL,
+            FailureClass::Policy,
+            Verdict::Failed,
+            "were blocked",
+        ),
+        (_, Some(reason::DEADLINE_EXCEEDED)) => stop(
+            reason::DEADLINE_EXCEEDED,
+            FailureClass::Timeout,
+            Verdict::Failed,
+            "were cut off by the deadline",
+        ),
+        _ => None,
+    }
+}
+
+/// One violation per way the runtime stopped calls, naming the calls, in call order.
+fn calls(obs: &Observation, out: &mut Vec<Violation>) {
+    let mut groups: Vec<(Stopped, Vec<&CallRecord>)> = Vec::new();
+    for call in &obs.calls {
+        let Some(stop) = stopped(call) else { continue };
+        match groups.iter_mut().find(|(s, _)| s.what == stop.what) {
+            Some((_, calls)) => calls.push(call),
+            None => groups.push((stop, vec![call])),
         }
+    }
+    for (stop, calls) in groups {
         let names = super::join(calls.iter().map(|c| format!("#{} {}", c.index, c.tool)));
         let actual = json!(
             calls
@@ -118,7 +146,11 @@ fn calls(obs: &Observation, out: &mut Vec<Violation>) {
                 .map(|c| json!({"call": c.index, "tool": c.tool}))
                 .collect::<Vec<_>>()
         );
-        let message = format!("{} call(s) {what}: {names}", calls.len());
-        out.push(Violation::new("run", code, class, message).with_values(json!([]), actual));
+        let message = format!("{} call(s) {}: {names}", calls.len(), stop.what);
+        out.push(
+            Violation::new("run", stop.code, stop.class, message)
+                .with_verdict(stop.verdict)
+                .with_values(json!([]), actual),
+        );
     }
 }

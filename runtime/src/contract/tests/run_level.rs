@@ -164,3 +164,52 @@ fn a_call_refused_by_the_deadline_is_a_timeout_not_a_blocked_call() {
         FailureClass::Timeout,
     );
 }
+
+#[test]
+fn a_call_refused_by_an_open_breaker_blocks_the_run_as_a_dependency_failure() {
+    let o = obs()
+        .call("charge", Effect::Money, json!({}))
+        .source(CallSource::Blocked)
+        .error("circuit_open")
+        .ledger(LedgerOutcome::Blocked);
+    let j = judge_json(json!({}), o);
+    assert_judged(
+        &j,
+        Verdict::Blocked,
+        &["circuit_open"],
+        FailureClass::Dependency,
+    );
+    assert!(
+        only(&j, "run")
+            .message
+            .contains("refused by an open circuit breaker: #0 charge"),
+        "{j}"
+    );
+}
+
+#[test]
+fn calls_cut_off_by_the_deadline_are_not_said_to_be_refused() {
+    let o = obs()
+        .read("search")
+        .error("deadline_exceeded")
+        .read("llm")
+        .at(1000)
+        .source(CallSource::Blocked)
+        .error("deadline_exceeded");
+    let j = judge_json(json!({}), o);
+    assert_judged(
+        &j,
+        Verdict::Failed,
+        &["deadline_exceeded"],
+        FailureClass::Timeout,
+    );
+    let messages: Vec<&str> = j.violations.iter().map(|v| v.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "1 call(s) were cut off by the deadline: #0 search",
+            "1 call(s) were refused: they started at or after the deadline: #1 llm",
+        ],
+        "{j}"
+    );
+}
