@@ -1,0 +1,274 @@
+#!/usr/bin/env python3
+"""Scale benchmarks of tapedeck (tracker issue 7). Rerun them with:
+
+    python3 bench/scale.py                       # everything, sizes 1000 and 10000, 5 runs each
+    python3 bench/scale.py --sizes 1000 --runs 3 --skip peer,nextest
+
+It writes generated suites with `cargo xtask bench-fixtures N DIR` under target/bench/, builds
+the `bench_suite` harness (examples/scripted/tests/bench_suite.rs) in release and in the dev
+profile, and measures, taking the median of --runs runs:
+
+  harness     per-fixture wall time of the in-process harness (cargo test's binary run
+              directly, one test thread and the default), versus the parse_only program
+              (examples/scripted/examples/parse_only.rs) that only reads and parses the same
+              four files per fixture;
+  list        `--list` and `--list --format terse` for each size;
+  memory      peak RSS of the harness (whole run, and `--list` alone) for each size;
+  nextest     `cargo nextest run` process-per-test on the smallest size, against the cost of
+              one `--exact NAME` process and of the harness binary's start-up;
+  debug       the harness under the dev profile a plain `cargo test` uses (the workspace
+              Cargo.toml sets its opt-level overrides), and with --cold-build also without the
+              overrides, with cold build times of both;
+  peer        the same fixtures as pytest + vcrpy tests (record_mode "none", equivalent
+              cassettes, bench/peer/); needs pytest, vcrpy, requests and PyYAML, installed into
+              target/bench/venv when missing.
+
+Results go to stdout as a table and to target/bench/scale.json.
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "target", "bench")
+PACKAGE = "tapedeck-example-scripted"
+# What the workspace's [profile.dev.package] section sets; --cold-build measures without it.
+NO_OVERRIDES = [
+    "--config", "profile.dev.package.tapedeck.opt-level=0",
+    "--config", "profile.dev.package.serde_json.opt-level=0",
+]
+
+
+def log(*parts):
+    print(*parts, file=sys.stderr, flush=True)
+
+
+def cargo_executables(args, env=None, target_dir=None):
+    """Builds with cargo and returns {target name: executable path}."""
+    env = dict(os.environ if env is None else env)
+    if target_dir:
+        env["CARGO_TARGET_DIR"] = target_dir
+    cmd = ["cargo", *args, "--message-format=json-render-diagnostics"]
+    out = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, check=True, text=True)
+    exes = {}
+    for line in out.stdout.splitlines():
+        msg = json.loads(line)
+        if msg.get("reason") == "compiler-artifact" and msg.get("executable"):
+            exes[msg["target"]["name"]] = msg["executable"]
+    return exes
+
+
+def run(cmd, env=None, quiet=True):
+    """Runs cmd; returns (wall seconds, peak RSS in MiB, exit status)."""
+    started = time.perf_counter()
+    sink = subprocess.DEVNULL if quiet else None
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=sink, stderr=sink)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    return wall, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+def median_run(cmd, env, runs, what):
+    walls, rss = [], []
+    for _ in range(runs):
+        wall, peak, code = run(cmd, env)
+        if code != 0:
+            raise SystemExit(f"{what} failed (exit {code}): {' '.join(cmd)}")
+        walls.append(wall)
+        rss.append(peak)
+    return statistics.median(walls), max(rss)
+
+
+def suite_env(suite):
+    env = dict(os.environ)
+    env.update({"TAPEDECK_BENCH_SUITE": suite, "CI": "true"})
+    env.pop("TAPEDECK_STORE", None)
+    return env
+
+
+def generate(n):
+    suite = os.path.join(OUT, f"n{n}")
+    subprocess.run(["cargo", "xtask", "bench-fixtures", str(n), suite], cwd=ROOT, check=True)
+    return suite
+
+
+def accept_snapshots(harness, suite):
+    env = suite_env(suite)
+    env.pop("CI")
+    env["INSTA_UPDATE"] = "always"
+    run([harness, "-q"], env)
+    _, _, code = run([harness, "-q"], suite_env(suite))
+    if code != 0:
+        raise SystemExit(f"the generated suite {suite} does not pass: run {harness} with TAPEDECK_BENCH_SUITE={suite}")
+
+
+def bench_harness(results, bins, sizes, runs):
+    for n in sizes:
+        suite = generate(n)
+        accept_snapshots(bins["release"], suite)
+        env = suite_env(suite)
+        row = {"n": n}
+        for profile in ("release", "dev"):
+            for threads, label in ((["--test-threads", "1"], "1 thread"), ([], "default threads")):
+                wall, rss = median_run([bins[profile], "-q", *threads], env, runs, "harness")
+                row[f"{profile} harness {label} us/fixture"] = wall * 1e6 / n
+                row[f"{profile} harness {label} peak MiB"] = rss
+            wall, _ = median_run([bins[f"parse_only {profile}"], suite], env, runs, "parse_only")
+            row[f"{profile} parse_only us/fixture"] = wall * 1e6 / n
+        release_parse = row["release parse_only us/fixture"]
+        row["release ratio to parse_only (1 thread)"] = row["release harness 1 thread us/fixture"] / release_parse
+        row["dev ratio to release parse_only (1 thread)"] = row["dev harness 1 thread us/fixture"] / release_parse
+        row["dev ratio to dev parse_only (1 thread)"] = row["dev harness 1 thread us/fixture"] / row["dev parse_only us/fixture"]
+        for args, label in ((["--list"], "list"), (["--list", "--format", "terse"], "list terse"),
+                            (["--list", "--ignored"], "list ignored")):
+            wall, rss = median_run([bins["release"], *args], env, runs, label)
+            row[f"{label} ms"] = wall * 1e3
+            row[f"{label} peak MiB"] = rss
+        results["harness"].append(row)
+        log(json.dumps(row, indent=1))
+
+
+def bench_nextest(results, bins, n, runs):
+    if shutil.which("cargo-nextest") is None:
+        results["nextest"] = {"skipped": "cargo-nextest is not installed (cargo install cargo-nextest)"}
+        return
+    suite = os.path.join(OUT, f"n{n}")
+    env = suite_env(suite)
+    cmd = ["cargo", "nextest", "run", "--release", "-p", PACKAGE, "--test", "bench_suite",
+           "--no-fail-fast", "--status-level", "fail", "--final-status-level", "fail"]
+    subprocess.run([*cmd, "--no-run"], cwd=ROOT, env=env, check=True)
+    wall, _ = median_run(cmd, env, max(1, runs // 2), "cargo nextest run")
+    one = [bins["release"], "--exact", f"n{n}::f00000"]
+    exact, _ = median_run(one, env, 30, "--exact")
+    startup, _ = median_run([*one, "--list"], env, 30, "--exact --list")
+    big = os.path.join(OUT, "n10000")
+    row = {
+        "n": n,
+        "nextest total s": wall,
+        "nextest wall ms/test": wall * 1e3 / n,
+        "threads": os.cpu_count(),
+        "one --exact process ms": exact * 1e3,
+        "harness start-up (--exact --list) ms": startup * 1e3,
+    }
+    if os.path.isdir(big):
+        big_exact, _ = median_run([bins["release"], "--exact", "n10000::f00000"], suite_env(big), 30, "--exact")
+        row["one --exact process ms at N=10000"] = big_exact * 1e3
+    results["nextest"] = row
+    log(json.dumps(row, indent=1))
+
+
+def cold_build_seconds(extra, target_dir):
+    shutil.rmtree(target_dir, ignore_errors=True)
+    started = time.perf_counter()
+    exes = cargo_executables(["test", "-p", PACKAGE, "--test", "bench_suite", "--no-run", *extra],
+                             target_dir=target_dir)
+    return time.perf_counter() - started, exes["bench_suite"]
+
+
+def bench_cold_build(results, sizes, runs):
+    suite = os.path.join(OUT, f"n{sizes[0]}")
+    env = suite_env(suite)
+    row = {"n": sizes[0]}
+    for label, extra in (("with overrides", []), ("without overrides", NO_OVERRIDES)):
+        seconds, exe = cold_build_seconds(extra, os.path.join(OUT, "cold-target"))
+        wall, _ = median_run([exe, "-q", "--test-threads", "1"], env, runs, "dev harness")
+        row[f"cold dev build s {label}"] = seconds
+        row[f"dev harness 1 thread us/fixture {label}"] = wall * 1e6 / sizes[0]
+    shutil.rmtree(os.path.join(OUT, "cold-target"), ignore_errors=True)
+    results["debug profile"] = row
+    log(json.dumps(row, indent=1))
+
+
+def peer_python():
+    try:
+        import pytest  # noqa: F401
+        import requests  # noqa: F401
+        import vcr  # noqa: F401
+        import yaml  # noqa: F401
+        return sys.executable
+    except ImportError:
+        venv = os.path.join(OUT, "venv")
+        python = os.path.join(venv, "bin", "python")
+        if not os.path.exists(python):
+            log(f"installing pytest, vcrpy, requests and PyYAML into {venv}")
+            subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+            subprocess.run([python, "-m", "pip", "install", "-q", "pytest", "vcrpy", "requests", "PyYAML"], check=True)
+        return python
+
+
+def bench_peer(results, bins, n, runs):
+    python = peer_python()
+    suite = os.path.join(OUT, f"n{n}")
+    cassettes = os.path.join(OUT, f"peer-cassettes-n{n}")
+    subprocess.run([python, os.path.join(ROOT, "bench", "peer", "cassettes.py"), suite, cassettes], check=True)
+    env = suite_env(suite)
+    env["PEER_CASSETTES"] = cassettes
+    cmd = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", os.path.join(ROOT, "bench", "peer", "test_peer.py")]
+    wall, _ = median_run(cmd, env, max(1, runs // 2), "pytest")
+    ours, _ = median_run([bins["release"], "-q", "--test-threads", "1"], suite_env(suite), runs, "harness")
+    row = {
+        "n": n,
+        "pytest + vcrpy ms/test": wall * 1e3 / n,
+        "tapedeck release 1 thread us/test": ours * 1e6 / n,
+        "ratio (peer time / tapedeck time)": wall / ours,
+    }
+    results["peer"] = row
+    log(json.dumps(row, indent=1))
+
+
+def machine():
+    cpu = platform.processor()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    rustc = subprocess.run(["rustc", "--version"], stdout=subprocess.PIPE, text=True).stdout.strip()
+    return {"cpu": cpu, "cores": os.cpu_count(), "os": platform.platform(), "rustc": rustc}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000", help="suite sizes (default 1000,10000)")
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement; the median is reported")
+    parser.add_argument("--skip", default="", help="comma-separated: nextest,peer")
+    parser.add_argument("--cold-build", action="store_true",
+                        help="also measure cold dev builds with and without the profile overrides (slow)")
+    args = parser.parse_args()
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    skip = set(filter(None, args.skip.split(",")))
+    os.makedirs(OUT, exist_ok=True)
+
+    bins = {}
+    for profile, flags in (("release", ["--release"]), ("dev", [])):
+        exes = cargo_executables(["test", "-p", PACKAGE, "--test", "bench_suite", "--no-run", *flags])
+        bins[profile] = exes["bench_suite"]
+        exes = cargo_executables(["build", "-p", PACKAGE, "--example", "parse_only", *flags])
+        bins[f"parse_only {profile}"] = exes["parse_only"]
+    subprocess.run(["cargo", "build", "-q", "-p", "xtask"], cwd=ROOT, check=True)
+
+    results = {"machine": machine(), "runs": args.runs, "harness": []}
+    bench_harness(results, bins, sizes, args.runs)
+    if "nextest" not in skip:
+        bench_nextest(results, bins, sizes[0], args.runs)
+    if args.cold_build:
+        bench_cold_build(results, sizes, args.runs)
+    if "peer" not in skip:
+        bench_peer(results, bins, sizes[0], args.runs)
+
+    path = os.path.join(OUT, "scale.json")
+    with open(path, "w") as f:
+        json.dump(results, f, indent=2)
+    print(json.dumps(results, indent=2))
+    log(f"written to {path}")
+
+
+if __name__ == "__main__":
+    main()
