@@ -107,7 +107,12 @@ impl<'f> Replay<'f> {
             started_at: base,
             capture: None,
             resilience: Arc::new(crate::resilience::Resilience::on_run_clock(
-                Default::default(),
+                fixture
+                    .input
+                    .resilience
+                    .as_ref()
+                    .map(|r| r.config())
+                    .unwrap_or_default(),
             )),
             ledger: None,
         })

@@ -50,6 +50,8 @@ committed_cases!(
     invalid_regex,
     unsupported_format_version,
     number_out_of_range,
+    unknown_resilience_keys,
+    invalid_resilience,
 );
 
 /// The folder whose name is an invalid fixture id.

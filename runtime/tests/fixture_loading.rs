@@ -73,6 +73,25 @@ fn full_fixture_loads_every_file_and_ignores_extra_files() {
     assert_eq!(fixture.cassette.interactions.len(), 6);
     assert_eq!(fixture.cassette.values.random, [0.25, 0.0, 0.999]);
     assert_eq!(fixture.input.timeout_seconds, Some(120));
+    let resilience = fixture.input.resilience.as_ref().unwrap().config();
+    assert_eq!(resilience.breaker.failure_threshold, 5);
+    assert_eq!(
+        resilience.breaker.cool_down,
+        std::time::Duration::from_secs(60)
+    );
+    assert_eq!(
+        resilience.breaker.probe_timeout,
+        std::time::Duration::from_secs(5),
+        "a default"
+    );
+    assert_eq!(
+        (
+            resilience.budget.max_balance,
+            resilience.budget.retry_ratio,
+            resilience.budget.min_per_second
+        ),
+        (2.5, 0.1, 10.0)
+    );
     assert_eq!(
         fixture.expected.tools.as_ref().unwrap().required[0].max,
         Some(2)

@@ -648,3 +648,40 @@ fn retry_decisions_name_the_dependency() {
         "the second call succeeded at once"
     );
 }
+
+#[test]
+fn a_fixture_can_tighten_the_breaker_and_the_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let down = json!({ "tool": "charge", "effect": "money", "request": { "order": "o-1" },
+                       "fault": { "kind": "unavailable" } });
+    let fx = fixture(dir.path(), json!([down]));
+    std::fs::write(
+        fx.dir.join("input.json"),
+        r#"{"input": "o-1", "resilience": {"breaker": {"failure_threshold": 1, "cool_down_ms": 60000}, "budget": {"max_balance": 0}}}"#,
+    )
+    .unwrap();
+    let fx = tapedeck::Fixture::load(&fx.dir).unwrap();
+    let run = tapedeck::Replay::new(&fx)
+        .mode(tapedeck::Mode::Strict)
+        .run_blocking(&tapedeck::agent_fn(charging_agent));
+    let obs = &run.observation;
+    // One failure opens the breaker and no retry is granted (the budget holds none): the first
+    // charge is one attempt, the second is refused by the open breaker. With the defaults the
+    // first charge would have retried into a cassette miss.
+    let opened: Vec<_> = obs.events.iter().filter(|e| e.kind == "breaker").collect();
+    assert_eq!(opened.len(), 1, "{:?}", obs.events);
+    assert_eq!(opened[0].data["to"], "open");
+    let decision = obs
+        .events
+        .iter()
+        .find(|e| e.kind == "retry_decision")
+        .unwrap();
+    assert_eq!(decision.data["give_up"], "retry_budget_exhausted");
+    let kinds: Vec<&str> = obs
+        .calls
+        .iter()
+        .map(|c| c.error.as_ref().map_or("ok", |e| e.kind.as_str()))
+        .collect();
+    assert_eq!(kinds, ["unavailable", "circuit_open"]);
+    assert!(obs.unused_interactions.is_empty() && run.misses.is_empty());
+}

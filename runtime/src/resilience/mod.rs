@@ -16,9 +16,21 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Every attempt is a `tool_call`, every decision a `retry_decision` event and every breaker
-//! change a `breaker` event. An exhausted budget or an open breaker declares the run `blocked`
-//! (`retry_budget_exhausted`, `circuit_open`); retries inside a retried call do not stack.
+//! A call with a dependency always asks the dependency's breaker first, with or without
+//! `.retry(..)` (without it, the call is one attempt). Every attempt is a `tool_call`, every
+//! decision a `retry_decision` event (naming the tool and the dependency) and every breaker
+//! change a `breaker` event. Where the layer stops, the agent gets a typed error and the run a
+//! declaration:
+//!
+//! | stop | error | declared |
+//! | --- | --- | --- |
+//! | the breaker is open: the call is refused, nothing runs, it is recorded as a `blocked` call | `ToolError::CircuitOpen` | `blocked` / `circuit_open` |
+//! | the budget is spent: the failed call is not retried | `ToolError::RetryBudgetExhausted` (with the last error) | `blocked` / `retry_budget_exhausted` |
+//! | the wait before a retry would outlive the deadline | `ToolError::DeadlineExceeded` | `failed` / `deadline_exceeded` |
+//!
+//! Rate limits are retried and charged to the budget but never count against the breaker (see
+//! [`breaker`]). Retries inside a retried call do not stack. Replay uses the fixture's
+//! `resilience` numbers from `input.json` when it has them ([`crate::fixture::resilience`]).
 
 pub mod breaker;
 pub mod budget;
