@@ -445,3 +445,45 @@ fn payloads_are_redacted_before_they_reach_the_store() {
         "Bearer <redacted:github_token:1>"
     );
 }
+
+#[test]
+fn a_call_refused_by_an_open_breaker_is_in_the_run_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> =
+        Arc::new(SqliteStore::open(dir.path().join("runs.sqlite")).unwrap());
+    let config = RecorderConfig::default().artifact_root(dir.path().join("artifacts"));
+    // Another run of the fleet already saw the payment API fail three times.
+    for _ in 0..3 {
+        config.resilience.failure("payments", Duration::ZERO);
+    }
+    let recorder = Recorder::with_config(Arc::clone(&store), config);
+    let record = block_on(recorder.run(
+        RunEnvelope::new("refund", json!("o-1")),
+        tools(),
+        async |ctx| {
+            ctx.tool("refund")
+                .idempotency_key("refund-o-1")
+                .dependency("payments")
+                .call(json!({ "order": "o-1" }))
+                .await
+        },
+    ))
+    .unwrap();
+    assert_eq!(record.status, Some(Verdict::Blocked));
+    assert!(
+        record.reasons.iter().any(|r| r == "circuit_open"),
+        "{:?}",
+        record.reasons
+    );
+    let events = store.events(&record.run_id).unwrap();
+    let call = events.iter().find(|e| e.kind == "tool_call").unwrap();
+    assert_eq!(call.data["tool"], "refund");
+    assert_eq!(call.data["source"], "blocked");
+    assert_eq!(call.data["error"]["kind"], "circuit_open");
+    assert!(
+        call.data["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("payments")
+    );
+}

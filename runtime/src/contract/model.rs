@@ -342,7 +342,8 @@ pub struct BudgetRule {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeadlineRule {
-    /// No tool call may be attempted after the deadline (reason `deadline_exceeded`).
+    /// No tool call may start at or after the deadline (reason `deadline_exceeded`). Calls cut
+    /// off by the deadline after starting before it are the run level's (same code).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_calls_after_deadline: Option<bool>,
 }

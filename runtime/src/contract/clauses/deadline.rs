@@ -1,6 +1,9 @@
 //! `deadline.no_calls_after_deadline`: no call starts at or after the deadline.
 //!
-//! Vacuous when the run had no deadline.
+//! Vacuous when the run had no deadline. Its reason is `deadline_exceeded`, the code the run
+//! level also gives such a call (the runtime refuses it: "refused: they started at or after the
+//! deadline"). A call that started before the deadline and was cut off by it is not this
+//! clause's concern; the run level reports it as "cut off by the deadline", under the same code.
 
 use crate::contract::judgement::Violation;
 use crate::contract::model::DeadlineRule;
@@ -22,7 +25,7 @@ pub(crate) fn check(rule: &DeadlineRule, view: &View<'_>, out: &mut Vec<Violatio
         .collect();
     if !late.is_empty() {
         let message = format!(
-            "{} call(s) started at or after the deadline of {deadline} ms: {}",
+            "{} call(s) started at or after the deadline of {deadline} ms (no call may start then): {}",
             late.len(),
             super::join(&late)
         );

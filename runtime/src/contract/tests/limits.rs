@@ -72,7 +72,10 @@ fn no_calls_after_deadline() {
     let c = json!({"deadline": {"no_calls_after_deadline": true}});
     assert_passed(&judge_json(c.clone(), obs().read("a").at(99).deadline(100)));
     assert_passed(&judge_json(c.clone(), obs().read("a").at(5000)));
-    let j = judge_json(c, obs().read("a").at(99).read("b").at(100).deadline(100));
+    let j = judge_json(
+        c.clone(),
+        obs().read("a").at(99).read("b").at(100).deadline(100),
+    );
     assert_judged(
         &j,
         Verdict::Failed,
@@ -83,6 +86,23 @@ fn no_calls_after_deadline() {
         only(&j, "deadline.no_calls_after_deadline")
             .message
             .contains("#1 b at 100 ms")
+    );
+    // A call cut off by the deadline started before it: the run level reports it, not the clause.
+    let cut = obs()
+        .read("a")
+        .at(99)
+        .error("deadline_exceeded")
+        .deadline(100);
+    let j = judge_json(c, cut);
+    assert!(
+        j.violations
+            .iter()
+            .all(|v| v.clause != "deadline.no_calls_after_deadline"),
+        "{j}"
+    );
+    assert!(
+        only(&j, "run").message.contains("cut off by the deadline"),
+        "{j}"
     );
 }
 
