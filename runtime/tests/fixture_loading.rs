@@ -101,7 +101,12 @@ fn full_fixture_loads_every_file_and_ignores_extra_files() {
 
 #[test]
 fn load_then_save_is_byte_identical() {
-    for name in ["valid/minimal", "valid/full", "valid/numbers_unicode"] {
+    for name in [
+        "valid/minimal",
+        "valid/full",
+        "valid/numbers_unicode",
+        "valid/whole_numbers",
+    ] {
         let source = dir(name);
         let fixture = Fixture::load(&source).unwrap();
         let tmp = tempfile::tempdir().unwrap();

@@ -72,7 +72,11 @@ pub struct CapturedValues {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub uuid: Vec<String>,
     /// `ctx.random()` results, each in `[0, 1)`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "crate::fixture::number::vec_whole_as_integer"
+    )]
     pub random: Vec<f64>,
 }
 
@@ -233,7 +237,11 @@ pub struct Usage {
     #[serde(default, skip_serializing_if = "is_zero_u64")]
     pub output_tokens: u64,
     /// Cost in US dollars.
-    #[serde(default, skip_serializing_if = "is_zero_f64")]
+    #[serde(
+        default,
+        skip_serializing_if = "is_zero_f64",
+        serialize_with = "crate::fixture::number::whole_as_integer"
+    )]
     pub cost_usd: f64,
 }
 

@@ -331,7 +331,11 @@ pub struct BudgetRule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_tokens: Option<u64>,
     /// At most this cost in US dollars.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::fixture::number::option_whole_as_integer"
+    )]
     pub max_cost_usd: Option<f64>,
     /// At most this much elapsed time (virtual time in replay).
     #[serde(default, skip_serializing_if = "Option::is_none")]
