@@ -99,6 +99,22 @@ fn canary_tiers_write_records_and_the_gate_follows_the_fixtures() {
     assert_eq!(report["overall"]["fixtures_stale"], 0);
     assert_eq!(report["overall"]["fixtures_failing"], 0);
     assert!(report["overall"]["fixtures_total"].as_u64().unwrap() > 100);
+    // Progress is visible while the trials run: plain lines (stderr is not a terminal), one per
+    // tenth of the trials, ending with every trial counted.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let progress: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("canary: [") && l.contains("running daily canaries: "))
+        .collect();
+    assert!(
+        (2..=10).contains(&progress.len()),
+        "one progress line per tenth of the trials:\n{stderr}"
+    );
+    let last = progress.last().unwrap();
+    let counts = last.rsplit(": ").next().unwrap().trim_end_matches(" trials");
+    let (done, of) = counts.split_once('/').unwrap();
+    assert_eq!(done, of, "{last}");
+    assert!(done.parse::<u64>().unwrap() > 100, "{last}");
 
     // Nothing is due right after a daily run.
     let (out, report) = canary(&store_path, dir.path(), &["--due"]);

@@ -9,6 +9,7 @@ pub mod render;
 pub mod report;
 pub mod runner;
 pub mod schedule;
+pub mod trial_lines;
 
 pub use config::{CanaryConfig, TierPolicy};
 pub use monitor::{KnownFixture, MonitorInput, monitor};

@@ -4,8 +4,10 @@
 
 use super::due::trial_filter;
 use super::monitor::KnownFixture;
+use super::trial_lines::finished_trial;
 use crate::fixture::Tier;
 use crate::harness::naming::TrialName;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -201,13 +203,15 @@ pub struct SessionEnv {
 
 /// Runs the canaries of `tier` (and the tiers it covers) in the targets. `Ok(true)` when every
 /// trial passed, `Ok(false)` when some failed (the records say which), `Err` when the runner
-/// itself could not run.
+/// itself could not run. `on_trial` is called with the number of trials finished so far, as
+/// they finish.
 pub fn run_tier(
     workspace: &Path,
     targets: &[HarnessTarget],
     tier: Tier,
     runner: TestRunner,
     env: &SessionEnv,
+    on_trial: &mut dyn FnMut(usize),
 ) -> Result<bool, String> {
     let (filter, skip) = trial_filter(tier);
     let mut command = Command::new(cargo());
@@ -224,7 +228,7 @@ pub fn run_tier(
         }
         TestRunner::Cargo => {
             command
-                .args(["test", "-q", "--no-fail-fast"])
+                .args(["test", "--no-fail-fast"])
                 .args(selection(targets))
                 .args(["--", "--ignored", filter]);
             if let Some(skip) = skip {
@@ -235,15 +239,32 @@ pub fn run_tier(
     command
         .current_dir(workspace)
         .env(crate::store::STORE_ENV, &env.store)
-        .env(crate::harness::record::SESSION_ENV, &env.session_id)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+        .env(crate::harness::record::SESSION_ENV, &env.session_id);
+    // One stream carries a line per finished trial: libtest's stdout, nextest's stderr.
+    match runner {
+        TestRunner::Cargo => command.stdout(Stdio::piped()).stderr(Stdio::null()),
+        TestRunner::Nextest => command.stdout(Stdio::null()).stderr(Stdio::piped()),
+    };
     if let Some(version) = &env.code_version {
         command.env("TAPEDECK_CODE_VERSION", version);
     }
-    let status = command
-        .status()
-        .map_err(|e| format!("could not run the canaries of {}: {e}", describe(targets)))?;
+    let could_not_run =
+        |e: std::io::Error| format!("could not run the canaries of {}: {e}", describe(targets));
+    let mut child = command.spawn().map_err(could_not_run)?;
+    let stream: Option<Box<dyn std::io::Read>> = match runner {
+        TestRunner::Cargo => child.stdout.take().map(|s| Box::new(s) as _),
+        TestRunner::Nextest => child.stderr.take().map(|s| Box::new(s) as _),
+    };
+    if let Some(stream) = stream {
+        let mut finished = 0;
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            if finished_trial(runner, &line) {
+                finished += 1;
+                on_trial(finished);
+            }
+        }
+    }
+    let status = child.wait().map_err(could_not_run)?;
     Ok(status.success())
 }
 

@@ -1,6 +1,7 @@
 //! `cargo xtask canary`: run the due (or chosen) tier's canaries against the store, print the
 //! monitor report, and exit with the health gate.
 
+use super::progress::Progress;
 use crate::canary::due::{covered, due_tiers, widest};
 use crate::canary::monitor::{KnownFixture, MonitorInput, monitor};
 use crate::canary::render::{html, junit, table};
@@ -14,7 +15,6 @@ use crate::fixture::Tier;
 use crate::store::canary::{PHASE_FINISHED, PHASE_STARTED};
 use crate::store::{Alert, Heartbeat, Override, RunQuery, Store, time};
 use crate::verdict::Verdict;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, SystemTime};
@@ -259,8 +259,15 @@ fn run_session(
             Err(e) => errors.push(e),
         }
         if let Some(tier) = tier {
-            progress.step(2, targets, &format!("running {tier} canaries"));
-            if let Err(e) = run_tier(workspace, targets, tier, runner, &session) {
+            let what = format!("running {tier} canaries");
+            progress.step(2, targets, &what);
+            let tiers_run = covered(tier);
+            let total = inventory
+                .iter()
+                .filter(|f| tiers_run.contains(&f.tier))
+                .count();
+            let mut on_trial = |done| progress.trials(done, total, &what);
+            if let Err(e) = run_tier(workspace, targets, tier, runner, &session, &mut on_trial) {
                 errors.push(e);
             }
         }
@@ -402,42 +409,4 @@ fn workspace_root() -> PathBuf {
             manifest.parent().map(Path::to_path_buf)
         })
         .unwrap_or(current)
-}
-
-/// Progress on stderr: a redrawn line on a terminal, plain lines otherwise.
-struct Progress {
-    total: usize,
-    terminal: bool,
-}
-
-impl Progress {
-    fn new(total: usize) -> Progress {
-        Progress {
-            total,
-            terminal: std::io::stderr().is_terminal(),
-        }
-    }
-
-    fn step(&self, index: usize, targets: &[HarnessTarget], what: &str) {
-        let width = 24;
-        let done = index * width / self.total.max(1);
-        let bar = format!("[{}{}]", "#".repeat(done), "-".repeat(width - done));
-        let line = format!(
-            "{bar} {}/{} {what} ({} harness target(s))",
-            index + 1,
-            self.total,
-            targets.len()
-        );
-        if self.terminal {
-            eprint!("\r\x1b[2K{line}");
-        } else {
-            eprintln!("canary: {line}");
-        }
-    }
-
-    fn finish(&self) {
-        if self.terminal {
-            eprintln!("\r\x1b[2K[{}] {} steps done", "#".repeat(24), self.total);
-        }
-    }
 }

@@ -9,6 +9,7 @@
 
 mod canary;
 mod fixture;
+mod progress;
 mod replay;
 mod watchdog;
 
