@@ -3,6 +3,7 @@
 
     python3 bench/scale.py                       # everything, sizes 1000 and 10000, 5 runs each
     python3 bench/scale.py --sizes 1000 --runs 3 --skip peer,nextest
+    python3 bench/scale.py --skip harness          # only nextest and the peer, on existing suites
 
 It writes generated suites with `cargo xtask bench-fixtures N DIR` under target/bench/, builds
 the `bench_suite` harness (examples/scripted/tests/bench_suite.rs) in release and in the dev
@@ -65,14 +66,30 @@ def cargo_executables(args, env=None, target_dir=None):
     return exes
 
 
+TIME = shutil.which("time", path="/usr/bin:/bin")
+
+
 def run(cmd, env=None, quiet=True):
-    """Runs cmd; returns (wall seconds, peak RSS in MiB, exit status)."""
+    """Runs cmd; returns (wall seconds, peak RSS in MiB or None, exit status).
+
+    The peak RSS comes from GNU time (`/usr/bin/time -f %M`): the rusage of a child that Python
+    forks counts the Python process's own pages from before the exec.
+    """
+    rss_file = os.path.join(OUT, ".rss")
+    if TIME:
+        cmd = [TIME, "-f", "%M", "-o", rss_file, *cmd]
     started = time.perf_counter()
     sink = subprocess.DEVNULL if quiet else None
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=sink, stderr=sink)
-    _, status, usage = os.wait4(proc.pid, 0)
+    code = subprocess.run(cmd, cwd=ROOT, env=env, stdout=sink, stderr=sink).returncode
     wall = time.perf_counter() - started
-    return wall, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    rss = None
+    if TIME:
+        try:
+            with open(rss_file) as f:
+                rss = int(f.read().split()[-1]) / 1024
+        except (OSError, ValueError, IndexError):
+            pass
+    return wall, rss, code
 
 
 def median_run(cmd, env, runs, what):
@@ -82,8 +99,9 @@ def median_run(cmd, env, runs, what):
         if code != 0:
             raise SystemExit(f"{what} failed (exit {code}): {' '.join(cmd)}")
         walls.append(wall)
-        rss.append(peak)
-    return statistics.median(walls), max(rss)
+        if peak is not None:
+            rss.append(peak)
+    return statistics.median(walls), max(rss, default=None)
 
 
 def suite_env(suite):
@@ -107,6 +125,15 @@ def accept_snapshots(harness, suite):
     _, _, code = run([harness, "-q"], suite_env(suite))
     if code != 0:
         raise SystemExit(f"the generated suite {suite} does not pass: run {harness} with TAPEDECK_BENCH_SUITE={suite}")
+
+
+def prepare(bins, n):
+    """The suite of size n with its snapshots accepted (generated unless it is already there)."""
+    suite = os.path.join(OUT, f"n{n}")
+    if not os.path.isdir(os.path.join(suite, f"f{n - 1:05}")):
+        generate(n)
+        accept_snapshots(bins["release"], suite)
+    return suite
 
 
 def bench_harness(results, bins, sizes, runs):
@@ -139,11 +166,11 @@ def bench_nextest(results, bins, n, runs):
     if shutil.which("cargo-nextest") is None:
         results["nextest"] = {"skipped": "cargo-nextest is not installed (cargo install cargo-nextest)"}
         return
-    suite = os.path.join(OUT, f"n{n}")
+    suite = prepare(bins, n)
     env = suite_env(suite)
-    cmd = ["cargo", "nextest", "run", "--release", "-p", PACKAGE, "--test", "bench_suite",
-           "--no-fail-fast", "--status-level", "fail", "--final-status-level", "fail"]
-    subprocess.run([*cmd, "--no-run"], cwd=ROOT, env=env, check=True)
+    build = ["cargo", "nextest", "run", "--release", "-p", PACKAGE, "--test", "bench_suite"]
+    subprocess.run([*build, "--no-run"], cwd=ROOT, env=env, check=True)
+    cmd = [*build, "--no-fail-fast", "--status-level", "fail", "--final-status-level", "fail"]
     wall, _ = median_run(cmd, env, max(1, runs // 2), "cargo nextest run")
     one = [bins["release"], "--exact", f"n{n}::f00000"]
     exact, _ = median_run(one, env, 30, "--exact")
@@ -205,7 +232,7 @@ def peer_python():
 
 def bench_peer(results, bins, n, runs):
     python = peer_python()
-    suite = os.path.join(OUT, f"n{n}")
+    suite = prepare(bins, n)
     cassettes = os.path.join(OUT, f"peer-cassettes-n{n}")
     subprocess.run([python, os.path.join(ROOT, "bench", "peer", "cassettes.py"), suite, cassettes], check=True)
     env = suite_env(suite)
@@ -238,7 +265,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000", help="suite sizes (default 1000,10000)")
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement; the median is reported")
-    parser.add_argument("--skip", default="", help="comma-separated: nextest,peer")
+    parser.add_argument("--skip", default="", help="comma-separated stages to skip: harness,nextest,peer")
     parser.add_argument("--cold-build", action="store_true",
                         help="also measure cold dev builds with and without the profile overrides (slow)")
     args = parser.parse_args()
@@ -254,18 +281,24 @@ def main():
         bins[f"parse_only {profile}"] = exes["parse_only"]
     subprocess.run(["cargo", "build", "-q", "-p", "xtask"], cwd=ROOT, check=True)
 
-    results = {"machine": machine(), "runs": args.runs, "harness": []}
-    bench_harness(results, bins, sizes, args.runs)
-    if "nextest" not in skip:
-        bench_nextest(results, bins, sizes[0], args.runs)
-    if args.cold_build:
-        bench_cold_build(results, sizes, args.runs)
-    if "peer" not in skip:
-        bench_peer(results, bins, sizes[0], args.runs)
-
     path = os.path.join(OUT, "scale.json")
-    with open(path, "w") as f:
-        json.dump(results, f, indent=2)
+    results = {"machine": machine(), "runs": args.runs, "harness": []}
+
+    def save():
+        with open(path, "w") as f:
+            json.dump(results, f, indent=2)
+
+    stages = [
+        ("harness", lambda: bench_harness(results, bins, sizes, args.runs)),
+        ("nextest", lambda: bench_nextest(results, bins, sizes[0], args.runs)),
+        ("cold-build", lambda: bench_cold_build(results, sizes, args.runs)),
+        ("peer", lambda: bench_peer(results, bins, sizes[0], args.runs)),
+    ]
+    for name, stage in stages:
+        if name in skip or (name == "cold-build" and not args.cold_build):
+            continue
+        stage()
+        save()  # a later stage that fails keeps what was measured
     print(json.dumps(results, indent=2))
     log(f"written to {path}")
 
