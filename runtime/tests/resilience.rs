@@ -134,8 +134,10 @@ fn an_exhausted_budget_blocks_the_run() {
     assert_eq!(declared.reason, "retry_budget_exhausted");
 }
 
-#[test]
-fn the_breaker_opens_after_three_failures_and_stops_the_dependents() {
+/// A charge tool that always fails, and a first run through dependency `payments` that spent
+/// its three attempts on it (so the shared breaker is open): `(breaker registry, tools, calls,
+/// the first run)`.
+fn payments_down_after_one_run() -> (Arc<Resilience>, Toolbox, Arc<AtomicU32>, Ctx) {
     let resilience = Arc::new(Resilience::default());
     let (tools, calls, _) = flaky(100, unavailable);
     let first = Ctx::builder()
@@ -149,6 +151,12 @@ fn the_breaker_opens_after_three_failures_and_stops_the_dependents() {
             .retry(quick(3))
             .call(json!({})),
     );
+    (resilience, tools, calls, first)
+}
+
+#[test]
+fn the_breaker_opens_after_three_failures_and_stops_the_dependents() {
+    let (resilience, tools, calls, first) = payments_down_after_one_run();
     assert_eq!(calls.load(Ordering::SeqCst), 3);
     assert_eq!(resilience.breaker_state("payments"), BreakerState::Open);
     let change = &events(&first, "breaker")[0];
@@ -447,19 +455,7 @@ fn an_exhausted_budget_is_its_own_error_and_keeps_the_last_one() {
 
 #[test]
 fn a_call_refused_by_an_open_breaker_is_recorded_as_a_refused_call() {
-    let resilience = Arc::new(Resilience::default());
-    let (tools, calls, _) = flaky(100, unavailable);
-    let first = Ctx::builder()
-        .toolbox(tools.clone())
-        .resilience(Arc::clone(&resilience))
-        .build();
-    let _ = block_on(
-        first
-            .tool("charge")
-            .dependency("payments")
-            .retry(quick(3))
-            .call(json!({})),
-    );
+    let (resilience, tools, calls, _) = payments_down_after_one_run();
     let dependent = Ctx::builder().toolbox(tools).resilience(resilience).build();
     let result = block_on(
         dependent
