@@ -111,7 +111,11 @@ fn canary_tiers_write_records_and_the_gate_follows_the_fixtures() {
         "one progress line per tenth of the trials:\n{stderr}"
     );
     let last = progress.last().unwrap();
-    let counts = last.rsplit(": ").next().unwrap().trim_end_matches(" trials");
+    let counts = last
+        .rsplit(": ")
+        .next()
+        .unwrap()
+        .trim_end_matches(" trials");
     let (done, of) = counts.split_once('/').unwrap();
     assert_eq!(done, of, "{last}");
     assert!(done.parse::<u64>().unwrap() > 100, "{last}");
