@@ -183,7 +183,7 @@ fn the_breaker_opens_after_three_failures_and_stops_the_dependents() {
 }
 
 #[test]
-fn a_retry_that_would_outlive_the_deadline_stops_at_once() {
+fn a_retry_that_would_outlive_the_deadline_stops_at_once_and_declares_why() {
     let (tools, calls, _) = flaky(10, unavailable);
     let ctx = Ctx::builder()
         .toolbox(tools)
@@ -208,6 +208,13 @@ fn a_retry_that_would_outlive_the_deadline_stops_at_once() {
     assert_eq!(
         events(&ctx, "retry_decision")[0]["give_up"],
         "deadline_exceeded"
+    );
+    let declared = ctx
+        .declared()
+        .expect("the runtime says why the run stopped");
+    assert_eq!(
+        (declared.verdict, declared.reason.as_str()),
+        (Verdict::Failed, "deadline_exceeded")
     );
 }
 
@@ -479,29 +486,6 @@ fn a_call_refused_by_an_open_breaker_is_recorded_as_a_refused_call() {
     assert_eq!(
         obs.ledger[0].outcome,
         tapedeck::observation::LedgerOutcome::Blocked
-    );
-}
-
-#[test]
-fn a_retry_wait_past_the_deadline_declares_why_the_run_stopped() {
-    let (tools, _, _) = flaky(10, unavailable);
-    let ctx = Ctx::builder()
-        .toolbox(tools)
-        .timeout(Duration::from_millis(50))
-        .build();
-    let policy = RetryPolicy {
-        min_delay: Duration::from_secs(1),
-        jitter: false,
-        ..quick(3)
-    };
-    let result = block_on(ctx.tool("charge").retry(policy).call(json!({})));
-    assert_eq!(result.unwrap_err().kind(), "deadline_exceeded");
-    let declared = ctx
-        .declared()
-        .expect("the runtime says why the run stopped");
-    assert_eq!(
-        (declared.verdict, declared.reason.as_str()),
-        (Verdict::Failed, "deadline_exceeded")
     );
 }
 
