@@ -157,6 +157,21 @@ pub struct CallError {
     pub kind: String,
     /// A human-readable message.
     pub message: String,
+    /// The dependency whose breaker or retry budget stopped the call (`circuit_open`,
+    /// `retry_budget_exhausted`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dependency: Option<String>,
+}
+
+impl CallError {
+    /// The wire form of `error`.
+    pub fn of(error: &crate::ToolError) -> CallError {
+        CallError {
+            kind: error.kind().to_string(),
+            message: error.to_string(),
+            dependency: error.dependency().map(str::to_string),
+        }
+    }
 }
 
 /// What happened to a side-effect call.

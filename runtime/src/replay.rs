@@ -106,14 +106,7 @@ impl<'f> Replay<'f> {
             state: fixture.input.state.clone(),
             started_at: base,
             capture: None,
-            resilience: Arc::new(crate::resilience::Resilience::on_run_clock(
-                fixture
-                    .input
-                    .resilience
-                    .as_ref()
-                    .map(|r| r.config())
-                    .unwrap_or_default(),
-            )),
+            resilience: Arc::new(replay_resilience(fixture)),
             ledger: None,
         })
     }
@@ -149,6 +142,18 @@ thread_local! {
 /// Runs a future to completion on this thread's reusable current-thread tokio runtime.
 pub fn block_on<F: Future>(future: F) -> F::Output {
     RUNTIME.with(|runtime| runtime.block_on(future))
+}
+
+/// The fixture's budgets and breakers on the run's clock, with its `breaker.open` ones open.
+fn replay_resilience(fixture: &Fixture) -> crate::resilience::Resilience {
+    let declared = fixture.input.resilience.as_ref();
+    let resilience = crate::resilience::Resilience::on_run_clock(
+        declared.map(|r| r.config()).unwrap_or_default(),
+    );
+    for dependency in declared.map_or(&[][..], |r| r.open_breakers()) {
+        resilience.force_open(dependency, Duration::ZERO);
+    }
+    resilience
 }
 
 fn default_epoch() -> SystemTime {

@@ -116,6 +116,16 @@ impl ToolError {
         }
     }
 
+    /// The dependency whose breaker or retry budget stopped the call, for `circuit_open` and
+    /// `retry_budget_exhausted`.
+    pub fn dependency(&self) -> Option<&str> {
+        match self {
+            ToolError::CircuitOpen { dependency, .. }
+            | ToolError::RetryBudgetExhausted { dependency, .. } => Some(dependency),
+            _ => None,
+        }
+    }
+
     /// Whether retrying the same call may succeed (timeouts, rate limits, unavailability, resets).
     /// An open breaker or a spent budget is not: the resilience layer has already decided, and
     /// retrying around it would stack retries.

@@ -427,6 +427,48 @@ fn a_dependency_without_retry_is_one_attempt_guarded_by_its_breaker() {
 }
 
 #[test]
+fn a_retry_the_tripped_breaker_would_refuse_is_neither_made_nor_charged() {
+    let config = ResilienceConfig {
+        budget: BudgetConfig {
+            retry_ratio: 0.0,
+            min_per_second: 3.0,
+            max_balance: 3.0,
+        },
+        ..ResilienceConfig::default()
+    };
+    let resilience = Arc::new(Resilience::new(config));
+    let (tools, calls, _) = flaky(100, unavailable);
+    let ctx = Ctx::builder()
+        .toolbox(tools)
+        .resilience(resilience.clone())
+        .build();
+    let error = block_on(
+        ctx.tool("charge")
+            .dependency("payments")
+            .retry(quick(5))
+            .call(json!({})),
+    )
+    .unwrap_err();
+    // The third failure opened the breaker: the fourth attempt would be refused, so the loop
+    // stops there, with the breaker's error, and no refused call is recorded.
+    assert_eq!(error.kind(), "circuit_open");
+    assert_eq!(error.dependency(), Some("payments"));
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+    assert_eq!(ctx.observation().calls.len(), 3);
+    let decisions = events(&ctx, "retry_decision");
+    let gave_up: Vec<&Value> = decisions.iter().map(|d| &d["give_up"]).collect();
+    assert_eq!(
+        gave_up,
+        [&Value::Null, &Value::Null, &json!("circuit_open")]
+    );
+    assert_eq!(ctx.declared().unwrap().reason, "circuit_open");
+    // Two retries were made and charged; the one not made was not (3 - 2, plus a few
+    // milliseconds of refill).
+    let balance = resilience.budget_balance("payments");
+    assert!((0.99..1.5).contains(&balance), "balance {balance}");
+}
+
+#[test]
 fn an_exhausted_budget_is_its_own_error_and_keeps_the_last_one() {
     let resilience = Arc::new(Resilience::new(ResilienceConfig {
         budget: BudgetConfig {
@@ -563,10 +605,10 @@ fn a_fixture_can_tighten_the_breaker_and_the_budget() {
     let dir = tempfile::tempdir().unwrap();
     let down = json!({ "tool": "charge", "effect": "money", "request": { "order": "o-1" },
                        "fault": { "kind": "unavailable" } });
-    let fx = fixture(dir.path(), json!([down]));
+    let fx = fixture(dir.path(), json!([down, down]));
     std::fs::write(
         fx.dir.join("input.json"),
-        r#"{"input": "o-1", "resilience": {"breaker": {"failure_threshold": 1, "cool_down_ms": 60000}, "budget": {"max_balance": 0}}}"#,
+        r#"{"input": "o-1", "resilience": {"breaker": {"failure_threshold": 2, "cool_down_ms": 60000}, "budget": {"max_balance": 0}}}"#,
     )
     .unwrap();
     let fx = tapedeck::Fixture::load(&fx.dir).unwrap();
@@ -574,23 +616,72 @@ fn a_fixture_can_tighten_the_breaker_and_the_budget() {
         .mode(tapedeck::Mode::Strict)
         .run_blocking(&tapedeck::agent_fn(charging_agent));
     let obs = &run.observation;
-    // One failure opens the breaker and no retry is granted (the budget holds none): the first
-    // charge is one attempt, the second is refused by the open breaker. With the defaults the
-    // first charge would have retried into a cassette miss.
+    // The budget holds no retry: the first charge is one attempt. The second charge's failure
+    // is the second in a row, which opens the breaker, so its retry is not made either. With
+    // the defaults both charges would have retried into cassette misses.
     let opened: Vec<_> = obs.events.iter().filter(|e| e.kind == "breaker").collect();
     assert_eq!(opened.len(), 1, "{:?}", obs.events);
     assert_eq!(opened[0].data["to"], "open");
-    let decision = obs
+    let gave_up: Vec<&Value> = obs
         .events
         .iter()
-        .find(|e| e.kind == "retry_decision")
-        .unwrap();
-    assert_eq!(decision.data["give_up"], "retry_budget_exhausted");
+        .filter(|e| e.kind == "retry_decision")
+        .map(|e| &e.data["give_up"])
+        .collect();
+    assert_eq!(
+        gave_up,
+        [&json!("retry_budget_exhausted"), &json!("circuit_open")]
+    );
     let kinds: Vec<&str> = obs
         .calls
         .iter()
         .map(|c| c.error.as_ref().map_or("ok", |e| e.kind.as_str()))
         .collect();
-    assert_eq!(kinds, ["unavailable", "circuit_open"]);
+    assert_eq!(kinds, ["unavailable", "unavailable"]);
     assert!(obs.unused_interactions.is_empty() && run.misses.is_empty());
+}
+
+#[test]
+fn a_fixture_can_start_with_a_breaker_the_fleet_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let fx = fixture(dir.path(), json!([]));
+    std::fs::write(
+        fx.dir.join("input.json"),
+        r#"{"input": "o-1", "resilience": {"breaker": {"open": ["payments"], "cool_down_ms": 1000}}}"#,
+    )
+    .unwrap();
+    let fx = tapedeck::Fixture::load(&fx.dir).unwrap();
+    let agent = async |ctx: &Ctx, order: String| -> Result<Value, ToolError> {
+        let charge = || {
+            ctx.tool("charge")
+                .dependency("payments")
+                .call(json!({ "order": order }))
+        };
+        let refused = charge().await.unwrap_err();
+        assert_eq!(refused.kind(), "circuit_open");
+        // After the cool-down the breaker admits a probe, which this cassette cannot answer.
+        ctx.sleep(Duration::from_millis(1000)).await;
+        charge().await
+    };
+    let run = tapedeck::Replay::new(&fx)
+        .mode(tapedeck::Mode::Strict)
+        .run_blocking(&tapedeck::agent_fn(agent));
+    let calls = &run.observation.calls;
+    let kinds: Vec<&str> = calls
+        .iter()
+        .map(|c| c.error.as_ref().map_or("ok", |e| e.kind.as_str()))
+        .collect();
+    assert_eq!(kinds, ["circuit_open", "cassette_miss"]);
+    assert_eq!(
+        calls[0].error.as_ref().unwrap().dependency.as_deref(),
+        Some("payments")
+    );
+    let changes: Vec<(&Value, &Value)> = run
+        .observation
+        .events
+        .iter()
+        .filter(|e| e.kind == "breaker")
+        .map(|e| (&e.data["from"], &e.data["to"]))
+        .collect();
+    assert_eq!(changes, [(&json!("open"), &json!("half_open"))]);
 }

@@ -150,10 +150,7 @@ impl Ctx {
             tool: tool.to_string(),
             effect: finished.effect,
             response: finished.result.as_ref().ok().cloned(),
-            error: finished.result.as_ref().err().map(|e| CallError {
-                kind: e.kind().to_string(),
-                message: e.to_string(),
-            }),
+            error: finished.result.as_ref().err().map(CallError::of),
             request,
             source: finished.source,
             interaction: finished.interaction,

@@ -4,7 +4,9 @@
 //! call it says so in a typed error and a declaration: an open breaker refuses the call
 //! ([`ToolError::CircuitOpen`], recorded as a `blocked` call; `blocked` / `circuit_open`), a spent
 //! budget refuses the retry ([`ToolError::RetryBudgetExhausted`]; `blocked` /
-//! `retry_budget_exhausted`), and a wait that would outlive the deadline is not started
+//! `retry_budget_exhausted`), a retry the breaker would refuse (the failure opened it) is not
+//! made and not charged (`ToolError::CircuitOpen`; `blocked` / `circuit_open`), and a wait that
+//! would outlive the deadline is not started
 //! ([`ToolError::DeadlineExceeded`]; `failed` / `deadline_exceeded`, as for a call the deadline
 //! refuses).
 
@@ -110,6 +112,15 @@ impl Ctx {
                 self.declare(Declared::failed(reason::DEADLINE_EXCEEDED));
                 return Err(ToolError::DeadlineExceeded {
                     tool: tool.to_string(),
+                });
+            }
+            // A retry the breaker would refuse is not charged to the budget: give up now.
+            if resilience.rejects_at(dependency, now.saturating_add(delay)) {
+                decide(Some(delay), Some(GiveUp::CircuitOpen));
+                self.declare(Declared::blocked(reason::CIRCUIT_OPEN));
+                return Err(ToolError::CircuitOpen {
+                    tool: tool.to_string(),
+                    dependency: dependency.to_string(),
                 });
             }
             if !resilience.withdraw(dependency, now) {

@@ -99,6 +99,26 @@ impl CircuitBreaker {
         }
     }
 
+    /// Whether a call at `at` would be refused: the breaker is half-open (its one probe is out)
+    /// or open with its cool-down still running then. Asking changes nothing.
+    pub fn rejects_at(&self, at: Duration) -> bool {
+        match self.state {
+            BreakerState::Closed => false,
+            BreakerState::HalfOpen => true,
+            BreakerState::Open => at.saturating_sub(self.opened_at) < self.config.cool_down,
+        }
+    }
+
+    /// Opens the breaker at `now` whatever its state, as if it had just tripped: what a replay
+    /// does for a breaker the fleet had opened before the recorded run began. Returns the
+    /// change, if any.
+    pub fn force_open(&mut self, now: Duration) -> Option<(BreakerState, BreakerState)> {
+        let before = self.state;
+        self.state = BreakerState::Open;
+        self.opened_at = now;
+        (before != BreakerState::Open).then_some((before, BreakerState::Open))
+    }
+
     /// The admitted call succeeded.
     pub fn success(&mut self) -> Option<(BreakerState, BreakerState)> {
         self.failures = 0;
@@ -189,6 +209,27 @@ mod tests {
             Admission::Probe(Duration::from_secs(5)),
             "the released probe: the next call probes at once"
         );
+    }
+
+    #[test]
+    fn rejects_at_peeks_at_the_cool_down_without_changing_state() {
+        let mut b = CircuitBreaker::new(BreakerConfig::default());
+        let t = Duration::from_secs;
+        assert!(!b.rejects_at(t(0)));
+        assert_eq!(
+            b.force_open(t(10)),
+            Some((BreakerState::Closed, BreakerState::Open))
+        );
+        assert!(b.rejects_at(t(39)), "cool-down still running");
+        assert!(!b.rejects_at(t(40)), "a probe would be admitted");
+        assert_eq!(b.state(), BreakerState::Open, "peeking changes nothing");
+        assert_eq!(b.admit(t(40)).0, Admission::Probe(Duration::from_secs(5)));
+        assert!(b.rejects_at(t(40)), "the probe is out");
+        assert_eq!(
+            b.force_open(t(41)),
+            Some((BreakerState::HalfOpen, BreakerState::Open))
+        );
+        assert_eq!(b.force_open(t(42)), None);
     }
 
     #[test]

@@ -25,12 +25,15 @@
 //! | stop | error | declared |
 //! | --- | --- | --- |
 //! | the breaker is open: the call is refused, nothing runs, it is recorded as a `blocked` call | `ToolError::CircuitOpen` | `blocked` / `circuit_open` |
+//! | a failure opened the breaker (or it is open): the retry would be refused, so it is not made and not charged to the budget | `ToolError::CircuitOpen` | `blocked` / `circuit_open` |
 //! | the budget is spent: the failed call is not retried | `ToolError::RetryBudgetExhausted` (with the last error) | `blocked` / `retry_budget_exhausted` |
 //! | the wait before a retry would outlive the deadline | `ToolError::DeadlineExceeded` | `failed` / `deadline_exceeded` |
 //!
 //! Rate limits are retried and charged to the budget but never count against the breaker (see
 //! [`breaker`]). Retries inside a retried call do not stack. Replay uses the fixture's
-//! `resilience` numbers from `input.json` when it has them ([`crate::fixture::resilience`]).
+//! `resilience` numbers from `input.json` when it has them, and starts the breakers it lists as
+//! `open` open: how a fixture reproduces a run refused by a breaker that other agents of the
+//! fleet had opened ([`crate::fixture::resilience`]).
 
 pub mod breaker;
 pub mod budget;

@@ -109,9 +109,29 @@ impl Resilience {
         self.with(dependency, |d| d.breaker.rate_limited())
     }
 
+    /// Whether the dependency's breaker would refuse a call at `at` (see
+    /// [`CircuitBreaker::rejects_at`]).
+    pub fn rejects_at(&self, dependency: &str, at: Duration) -> bool {
+        self.with(dependency, |d| d.breaker.rejects_at(at))
+    }
+
+    /// Opens the dependency's breaker at `now` (see [`CircuitBreaker::force_open`]).
+    pub fn force_open(
+        &self,
+        dependency: &str,
+        now: Duration,
+    ) -> Option<(BreakerState, BreakerState)> {
+        self.with(dependency, |d| d.breaker.force_open(now))
+    }
+
     /// Asks the dependency's budget for a retry.
     pub fn withdraw(&self, dependency: &str, now: Duration) -> bool {
         self.with(dependency, |d| d.budget.withdraw(now))
+    }
+
+    /// The retries the dependency's budget holds now (as of its last use).
+    pub fn budget_balance(&self, dependency: &str) -> f64 {
+        self.with(dependency, |d| d.budget.balance())
     }
 
     /// The breaker state of a dependency.

@@ -74,6 +74,8 @@ pub enum GiveUp {
     BudgetExhausted,
     /// Waiting would pass the run's deadline.
     Deadline,
+    /// The failure opened the dependency's breaker (or it is open): the retry would be refused.
+    CircuitOpen,
 }
 
 impl GiveUp {
@@ -84,6 +86,7 @@ impl GiveUp {
             GiveUp::AttemptsExhausted => "attempts_exhausted",
             GiveUp::BudgetExhausted => "retry_budget_exhausted",
             GiveUp::Deadline => "deadline_exceeded",
+            GiveUp::CircuitOpen => "circuit_open",
         }
     }
 }

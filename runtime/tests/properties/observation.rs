@@ -100,8 +100,14 @@ fn arb_artifact() -> impl Strategy<Value = ArtifactRecord> {
 }
 
 fn arb_call() -> impl Strategy<Value = CallRecord> {
-    let error = prop::option::of((arb_string(), arb_string()))
-        .prop_map(|e| e.map(|(kind, message)| CallError { kind, message }));
+    let error = prop::option::of((arb_string(), arb_string(), prop::option::of(arb_string())))
+        .prop_map(|e| {
+            e.map(|(kind, message, dependency)| CallError {
+                kind,
+                message,
+                dependency,
+            })
+        });
     let source = prop::sample::select(vec![
         CallSource::Cassette,
         CallSource::Live,

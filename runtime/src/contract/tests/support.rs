@@ -90,6 +90,7 @@ impl Obs {
         call.error = Some(CallError {
             kind: kind.to_string(),
             message: format!("{kind} happened"),
+            dependency: None,
         });
         self
     }

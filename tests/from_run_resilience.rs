@@ -1,0 +1,209 @@
+//! Freezing runs that the resilience layer or the deadline stopped: the fixture must replay the
+//! way production went, not into a cassette miss. A breaker the fleet had opened before the run
+//! starts open in the fixture (`resilience.breaker.open`); a call the deadline cut off while it
+//! ran is recorded so that replay cuts it off again.
+
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::time::Duration;
+use tapedeck::agent::{AgentFuture, call_typed};
+use tapedeck::contract::Validators;
+use tapedeck::fixture::proof::Reproduction;
+use tapedeck::harness::freeze::{Frozen, freeze_run};
+use tapedeck::harness::registry::SuiteRegistration;
+use tapedeck::observation::CallSource;
+use tapedeck::resilience::{BreakerState, RetryPolicy};
+use tapedeck::run::{Recorder, RecorderConfig, RunEnvelope};
+use tapedeck::store::{SqliteStore, Store};
+use tapedeck::{Ctx, Effect, Mode, ToolError, Toolbox, Verdict};
+
+/// Charges an order through the `payments` dependency, three quick attempts.
+async fn charge_agent(ctx: &Ctx, order: String) -> Result<Value, ToolError> {
+    let policy = RetryPolicy {
+        max_attempts: 3,
+        min_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(2),
+        ..RetryPolicy::default()
+    };
+    ctx.tool("charge")
+        .dependency("payments")
+        .retry(policy)
+        .idempotency_key(format!("charge-{order}"))
+        .call(json!({ "order": order }))
+        .await
+}
+
+/// Looks an order up, then reads its history from a service that hangs.
+async fn history_agent(ctx: &Ctx, order: String) -> Result<Value, ToolError> {
+    ctx.call("lookup", json!({ "order": order })).await?;
+    ctx.call("history", json!({ "order": order })).await
+}
+
+fn erased_charge<'a>(ctx: &'a Ctx, input: &'a Value) -> AgentFuture<'a> {
+    call_typed(&charge_agent, ctx, input)
+}
+
+fn erased_history<'a>(ctx: &'a Ctx, input: &'a Value) -> AgentFuture<'a> {
+    call_typed(&history_agent, ctx, input)
+}
+
+fn suite(root: &std::path::Path, function: &'static str) -> SuiteRegistration {
+    std::fs::create_dir_all(root).unwrap();
+    SuiteRegistration {
+        function,
+        root: Box::leak(root.to_string_lossy().into_owned().into_boxed_str()),
+        manifest_dir: env!("CARGO_MANIFEST_DIR"),
+        file: file!(),
+        mode: Some(Mode::Strict),
+        tier: None,
+        tools: None,
+        agent: if function == "charge_agent" {
+            erased_charge
+        } else {
+            erased_history
+        },
+    }
+}
+
+fn freeze(store: &dyn Store, run_id: &str, suite: &SuiteRegistration, id: &str) -> Frozen {
+    freeze_run(store, run_id, suite, id, None, &Validators::new()).unwrap()
+}
+
+#[test]
+fn a_run_refused_by_a_breaker_the_fleet_opened_replays_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> =
+        Arc::new(SqliteStore::open(dir.path().join("runs.sqlite")).unwrap());
+    let config = RecorderConfig::default().artifact_root(dir.path().join("artifacts"));
+    let fleet = Arc::clone(&config.resilience);
+    let recorder = Recorder::with_config(Arc::clone(&store), config);
+    let down = || {
+        Toolbox::new().with("charge", Effect::Money, |_| async {
+            Err(ToolError::Unavailable {
+                tool: "charge".into(),
+            })
+        })
+    };
+    let run = |order: &str| {
+        let order = order.to_string();
+        tapedeck::replay::block_on(recorder.run(
+            RunEnvelope::new("charge_agent", json!(order)),
+            down(),
+            async |ctx| charge_agent(ctx, order.clone()).await,
+        ))
+        .unwrap()
+    };
+    // The first agent of the fleet trips the shared breaker with its three failures.
+    let tripped = run("o-1");
+    assert_eq!(fleet.breaker_state("payments"), BreakerState::Open);
+    // The second is refused at once: nothing runs.
+    let refused = run("o-2");
+    assert_eq!(refused.status, Some(Verdict::Blocked));
+    assert!(
+        refused.reasons.iter().any(|r| r == "circuit_open"),
+        "{refused:?}"
+    );
+
+    let suite = suite(&dir.path().join("charges"), "charge_agent");
+    let frozen = freeze(&*store, &refused.run_id, &suite, "refused-by-fleet");
+    let resilience = frozen.fixture.input.resilience.as_ref();
+    assert_eq!(
+        resilience.map(|r| r.open_breakers().to_vec()),
+        Some(vec!["payments".to_string()]),
+        "{:?}",
+        frozen.fixture.input
+    );
+    assert!(frozen.fixture.cassette.interactions.is_empty());
+    let Reproduction::Reproduced(replayed) = &frozen.reproduction else {
+        panic!(
+            "the refused run must replay refused, got {:?}",
+            frozen.reproduction
+        );
+    };
+    assert_eq!(replayed.verdict, Some(Verdict::Blocked));
+    let replay = tapedeck::replay::Replay::new(&frozen.fixture)
+        .mode(Mode::Strict)
+        .run_blocking(&tapedeck::agent_fn(charge_agent));
+    assert!(replay.misses.is_empty(), "{:?}", replay.misses);
+    let call = &replay.observation.calls[0];
+    assert_eq!(call.source, CallSource::Blocked);
+    let error = call.error.as_ref().unwrap();
+    assert_eq!(
+        (error.kind.as_str(), error.dependency.as_deref()),
+        ("circuit_open", Some("payments"))
+    );
+
+    // The run that tripped the breaker itself needs no starting state: its own failures,
+    // replayed from the cassette, open the breaker again.
+    let frozen = freeze(&*store, &tripped.run_id, &suite, "tripped-here");
+    assert_eq!(frozen.fixture.input.resilience, None);
+    assert_eq!(frozen.fixture.cassette.interactions.len(), 3);
+    assert!(
+        matches!(frozen.reproduction, Reproduction::Reproduced(_)),
+        "{:?}",
+        frozen.reproduction
+    );
+}
+
+#[test]
+fn a_call_the_deadline_cut_off_replays_cut_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> =
+        Arc::new(SqliteStore::open(dir.path().join("runs.sqlite")).unwrap());
+    let recorder = Recorder::with_config(
+        Arc::clone(&store),
+        RecorderConfig::default().artifact_root(dir.path().join("artifacts")),
+    );
+    let tools = Toolbox::new()
+        .with("lookup", Effect::Read, |_| async {
+            Ok(json!({"ok": true}))
+        })
+        .with("history", Effect::Read, |_| async {
+            // Hangs: only the deadline ends the call.
+            std::future::pending::<Result<Value, ToolError>>().await
+        });
+    let run = tapedeck::replay::block_on(recorder.run(
+        RunEnvelope::new("history_agent", json!("o-9")).timeout(Duration::from_millis(300)),
+        tools,
+        async |ctx| history_agent(ctx, "o-9".into()).await,
+    ))
+    .unwrap();
+    assert_eq!(run.status, Some(Verdict::Failed), "{run:?}");
+
+    let suite = suite(&dir.path().join("history"), "history_agent");
+    let frozen = freeze(&*store, &run.run_id, &suite, "history-hangs");
+    let interactions = &frozen.fixture.cassette.interactions;
+    let tools: Vec<&str> = interactions.iter().map(|i| i.tool.as_str()).collect();
+    assert_eq!(tools, ["lookup", "history"], "the cut-off call is kept");
+    let cut = &interactions[1];
+    let deadline_ms = frozen.fixture.input.timeout_seconds.unwrap() * 1000;
+    assert!(cut.duration_ms.unwrap() > deadline_ms, "{cut:?}");
+    assert!(
+        cut.error
+            .as_ref()
+            .unwrap()
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("deadline"),
+        "{cut:?}"
+    );
+    assert!(
+        matches!(frozen.reproduction, Reproduction::Reproduced(_)),
+        "{:?}",
+        frozen.reproduction
+    );
+
+    // The replay: the call runs into the deadline again; nothing is missing from the cassette.
+    let replay = tapedeck::replay::Replay::new(&frozen.fixture)
+        .mode(Mode::Strict)
+        .run_blocking(&tapedeck::agent_fn(history_agent));
+    assert!(replay.misses.is_empty(), "{:?}", replay.misses);
+    let last = replay.observation.calls.last().unwrap();
+    assert_eq!(last.tool, "history");
+    assert_eq!(last.source, CallSource::Cassette);
+    assert_eq!(
+        last.error.as_ref().map(|e| e.kind.as_str()),
+        Some("deadline_exceeded")
+    );
+}
