@@ -91,6 +91,22 @@ fn tapedeck_mode_overrides_the_suite_mode() {
         &[("TAPEDECK_MODE", "live")],
     );
     assert_eq!(outcomes(&live)[0].1, "ok", "{}", stdout(&live));
+    // A caught bug that lives in a recorded response does not reproduce against a live tool
+    // that answers well: the trial fails, and its report shows the drift that explains why.
+    let drifted = run(
+        &bin,
+        &dir,
+        &["--exact", "greeter::blank_name_is_caught"],
+        &[("TAPEDECK_MODE", "live")],
+    );
+    assert_eq!(outcomes(&drifted)[0].1, "FAILED", "{}", stdout(&drifted));
+    let report = stdout(&drifted);
+    assert!(
+        report.contains("live responses that differ from the recording")
+            && report.contains("call #0 `greeting`:")
+            && report.contains(r#"/text: recorded "" / live "Hello, !""#),
+        "{report}"
+    );
     let bogus = run(
         &bin,
         &dir,

@@ -111,7 +111,8 @@ fn compact(v: &Value) -> String {
     }
 }
 
-fn opt(v: &Option<Value>) -> String {
+/// A value in a report line, shortened; `(absent)` for none.
+pub(crate) fn opt(v: &Option<Value>) -> String {
     v.as_ref()
         .map(compact)
         .unwrap_or_else(|| "(absent)".to_string())
