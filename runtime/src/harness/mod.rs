@@ -13,6 +13,7 @@ pub mod registry;
 pub mod report;
 pub mod run;
 pub mod snapshot;
+pub mod snapshot_text;
 pub mod summary;
 pub mod trial;
 

@@ -26,6 +26,16 @@ pub fn normalized_observation(observation: &Observation, volatile: &[PointerPatt
     value
 }
 
+/// The snapshot text of an observation: [`normalized_observation`] as pretty JSON with sorted
+/// keys. Written in one pass without the intermediate `Value` (same bytes; see
+/// `snapshot_text`), falling back to the `Value` path for what that pass does not render.
+pub fn snapshot_text(observation: &Observation, volatile: &[PointerPattern]) -> String {
+    super::snapshot_text::pretty_sorted_masked(observation, volatile).unwrap_or_else(|| {
+        serde_json::to_string_pretty(&normalized_observation(observation, volatile))
+            .unwrap_or_default()
+    })
+}
+
 /// One snapshot assertion.
 #[derive(Debug, Clone)]
 pub struct SnapshotAssertion<'a> {

@@ -4,9 +4,7 @@ use super::discover::suite_dir;
 use super::record::{configured_store, trial_record};
 use super::registry::SuiteRegistration;
 use super::report::FailureReport;
-use super::snapshot::{
-    SnapshotAssertion, SnapshotOutcome, assert_snapshot, normalized_observation,
-};
+use super::snapshot::{SnapshotAssertion, SnapshotOutcome, assert_snapshot, snapshot_text};
 use crate::contract::Validators;
 use crate::fixture::{Fixture, files};
 use crate::mode::Mode;
@@ -123,8 +121,7 @@ pub fn replay_fixture(
     let wants_snapshot = snapshots && fixture.expected.snapshot.unwrap_or(mode != Mode::Live);
     let snapshot = wants_snapshot.then(|| {
         let volatile = fixture.expected.volatile_patterns();
-        let value = normalized_observation(&run.observation, &volatile);
-        let content = serde_json::to_string_pretty(&value).unwrap_or_default();
+        let content = snapshot_text(&run.observation, &volatile);
         let source = format!(
             "{}/{}",
             relative_to_manifest(suite, &suite_dir(suite)),
