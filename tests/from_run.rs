@@ -2,8 +2,11 @@
 //! replay fails as the run did (proof.failed_on) → the agent is fixed → the replay passes →
 //! proof.passed_on.
 
+#[path = "support/recording.rs"]
+mod recording;
+
+use recording::recorder_in;
 use serde_json::{Value, json};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use tapedeck::agent::{AgentFuture, call_typed};
 use tapedeck::contract::Validators;
@@ -12,8 +15,7 @@ use tapedeck::fixture::{Fixture, Tier};
 use tapedeck::harness::freeze::freeze_run;
 use tapedeck::harness::registry::SuiteRegistration;
 use tapedeck::harness::trial::replay_fixture;
-use tapedeck::run::{Recorder, RecorderConfig, RunEnvelope};
-use tapedeck::store::{SqliteStore, Store};
+use tapedeck::run::RunEnvelope;
 use tapedeck::{Ctx, Effect, Mode, ToolError, Toolbox, Verdict};
 
 /// Whether the bug is fixed (the test flips it, as a developer would fix the code).
@@ -51,14 +53,7 @@ fn tools() -> Toolbox {
 #[test]
 fn a_failed_run_becomes_a_fixture_that_fails_then_passes_after_the_fix() {
     let dir = tempfile::tempdir().unwrap();
-    let store: Arc<dyn Store> =
-        Arc::new(SqliteStore::open(dir.path().join("runs.sqlite")).unwrap());
-    let recorder = Recorder::with_config(
-        Arc::clone(&store),
-        RecorderConfig::default()
-            .artifact_root(dir.path().join("artifacts"))
-            .code_version("v1-broken"),
-    );
+    let (store, recorder) = recorder_in(dir.path(), |c| c.code_version("v1-broken"));
     let contract = serde_json::from_value(
         json!({ "artifacts": { "required": [{ "path": "receipt.json" }] } }),
     )
@@ -183,12 +178,7 @@ fn a_failed_run_becomes_a_fixture_that_fails_then_passes_after_the_fix() {
 #[test]
 fn a_fixture_that_passes_at_once_is_reported_as_not_reproducing() {
     let dir = tempfile::tempdir().unwrap();
-    let store: Arc<dyn Store> =
-        Arc::new(SqliteStore::open(dir.path().join("runs.sqlite")).unwrap());
-    let recorder = Recorder::with_config(
-        Arc::clone(&store),
-        RecorderConfig::default().artifact_root(dir.path().join("artifacts")),
-    );
+    let (store, recorder) = recorder_in(dir.path(), |c| c);
     // A run that failed for a reason the agent's code does not reproduce (the contract asked
     // for an artifact the agent writes in replay: the run's failure came from elsewhere).
     let run = tapedeck::replay::block_on(recorder.run(

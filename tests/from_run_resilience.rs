@@ -3,6 +3,10 @@
 //! starts open in the fixture (`resilience.breaker.open`); a call the deadline cut off while it
 //! ran is recorded so that replay cuts it off again.
 
+#[path = "support/recording.rs"]
+mod recording;
+
+use recording::recorder_in;
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,8 +17,8 @@ use tapedeck::harness::freeze::{Frozen, freeze_run};
 use tapedeck::harness::registry::SuiteRegistration;
 use tapedeck::observation::CallSource;
 use tapedeck::resilience::{BreakerState, RetryPolicy};
-use tapedeck::run::{Recorder, RecorderConfig, RunEnvelope};
-use tapedeck::store::{SqliteStore, Store};
+use tapedeck::run::RunEnvelope;
+use tapedeck::store::Store;
 use tapedeck::{Ctx, Effect, Mode, ToolError, Toolbox, Verdict};
 
 /// Charges an order through the `payments` dependency, three quick attempts.
@@ -72,11 +76,11 @@ fn freeze(store: &dyn Store, run_id: &str, suite: &SuiteRegistration, id: &str) 
 #[test]
 fn a_run_refused_by_a_breaker_the_fleet_opened_replays_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let store: Arc<dyn Store> =
-        Arc::new(SqliteStore::open(dir.path().join("runs.sqlite")).unwrap());
-    let config = RecorderConfig::default().artifact_root(dir.path().join("artifacts"));
-    let fleet = Arc::clone(&config.resilience);
-    let recorder = Recorder::with_config(Arc::clone(&store), config);
+    let fleet = Arc::new(tapedeck::resilience::Resilience::default());
+    let (store, recorder) = recorder_in(dir.path(), |mut c| {
+        c.resilience = Arc::clone(&fleet);
+        c
+    });
     let down = || {
         Toolbox::new().with("charge", Effect::Money, |_| async {
             Err(ToolError::Unavailable {
@@ -148,12 +152,7 @@ fn a_run_refused_by_a_breaker_the_fleet_opened_replays_refused() {
 #[test]
 fn a_call_the_deadline_cut_off_replays_cut_off() {
     let dir = tempfile::tempdir().unwrap();
-    let store: Arc<dyn Store> =
-        Arc::new(SqliteStore::open(dir.path().join("runs.sqlite")).unwrap());
-    let recorder = Recorder::with_config(
-        Arc::clone(&store),
-        RecorderConfig::default().artifact_root(dir.path().join("artifacts")),
-    );
+    let (store, recorder) = recorder_in(dir.path(), |c| c);
     let tools = Toolbox::new()
         .with("lookup", Effect::Read, |_| async {
             Ok(json!({"ok": true}))

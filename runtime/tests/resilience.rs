@@ -40,6 +40,19 @@ fn flaky(failures: u32, error: fn() -> ToolError) -> (Toolbox, Arc<AtomicU32>, S
     (tools, calls, keys)
 }
 
+/// A registry whose budgets earn nothing from successes: only the time-based reserve of
+/// `min_per_second` (which is also the starting balance), capped at `max_balance`.
+fn no_earned_retries(min_per_second: f64, max_balance: f64) -> Arc<Resilience> {
+    Arc::new(Resilience::new(ResilienceConfig {
+        budget: BudgetConfig {
+            retry_ratio: 0.0,
+            min_per_second,
+            max_balance,
+        },
+        ..ResilienceConfig::default()
+    }))
+}
+
 fn unavailable() -> ToolError {
     ToolError::Unavailable {
         tool: "charge".into(),
@@ -116,14 +129,7 @@ fn retry_after_is_honoured_and_attempts_run_out() {
 
 #[test]
 fn an_exhausted_budget_blocks_the_run() {
-    let resilience = Arc::new(Resilience::new(ResilienceConfig {
-        budget: BudgetConfig {
-            retry_ratio: 0.0,
-            min_per_second: 0.0,
-            max_balance: 10.0,
-        },
-        ..ResilienceConfig::default()
-    }));
+    let resilience = no_earned_retries(0.0, 10.0);
     let (tools, calls, _) = flaky(10, unavailable);
     let ctx = Ctx::builder().toolbox(tools).resilience(resilience).build();
     let result = block_on(ctx.tool("charge").retry(quick(5)).call(json!({})));
@@ -428,15 +434,7 @@ fn a_dependency_without_retry_is_one_attempt_guarded_by_its_breaker() {
 
 #[test]
 fn a_retry_the_tripped_breaker_would_refuse_is_neither_made_nor_charged() {
-    let config = ResilienceConfig {
-        budget: BudgetConfig {
-            retry_ratio: 0.0,
-            min_per_second: 3.0,
-            max_balance: 3.0,
-        },
-        ..ResilienceConfig::default()
-    };
-    let resilience = Arc::new(Resilience::new(config));
+    let resilience = no_earned_retries(3.0, 3.0);
     let (tools, calls, _) = flaky(100, unavailable);
     let ctx = Ctx::builder()
         .toolbox(tools)
@@ -470,14 +468,7 @@ fn a_retry_the_tripped_breaker_would_refuse_is_neither_made_nor_charged() {
 
 #[test]
 fn an_exhausted_budget_is_its_own_error_and_keeps_the_last_one() {
-    let resilience = Arc::new(Resilience::new(ResilienceConfig {
-        budget: BudgetConfig {
-            retry_ratio: 0.0,
-            min_per_second: 0.0,
-            max_balance: 10.0,
-        },
-        ..ResilienceConfig::default()
-    }));
+    let resilience = no_earned_retries(0.0, 10.0);
     let (tools, _, _) = flaky(10, || ToolError::Timeout {
         tool: "charge".into(),
     });
@@ -559,14 +550,7 @@ fn rate_limits_are_retried_and_charged_but_do_not_open_the_breaker() {
     assert!(events(&ctx, "breaker").is_empty());
 
     // Every retry of a 429 is charged to the budget: two retries in a budget of two.
-    let tight = Arc::new(Resilience::new(ResilienceConfig {
-        budget: BudgetConfig {
-            retry_ratio: 0.0,
-            min_per_second: 2.0,
-            max_balance: 2.0,
-        },
-        ..ResilienceConfig::default()
-    }));
+    let tight = no_earned_retries(2.0, 2.0);
     let (tools, calls, _) = flaky(100, throttled);
     let ctx = Ctx::builder().toolbox(tools).resilience(tight).build();
     let result = block_on(

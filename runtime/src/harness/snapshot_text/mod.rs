@@ -1,0 +1,162 @@
+//! The text of an observation snapshot, written in one pass: what
+//! `serde_json::to_string_pretty(&normalized_observation(observation, volatile))` gives, byte
+//! for byte (keys sorted, two-space indent, volatile paths replaced by the placeholder), without
+//! building the intermediate `Value` tree, copying every request and response into it, and
+//! dropping it again — the larger part of a snapshot's cost.
+//!
+//! A serde serializer writes straight into one buffer; each object notes where its entries'
+//! text lies and, if their keys did not arrive in order, rewrites them sorted (structs
+//! serialize in declaration order and an internally tagged enum writes its tag first, while
+//! `serde_json` maps arrive sorted and cost nothing extra). Volatile paths are tracked only
+//! while a pattern can still match below them. Anything the `Value` path would treat
+//! differently (non-string map keys, 128-bit integers) is an error, and the caller falls back
+//! to the `Value` path.
+
+mod key;
+mod node;
+mod object;
+mod seq;
+
+use super::snapshot::VOLATILE_PLACEHOLDER;
+use crate::json_pointer::PointerPattern;
+use node::Node;
+use object::Entry;
+use serde::Serialize;
+use serde::ser;
+use std::fmt;
+
+/// `value` as pretty JSON with sorted keys and every place a `volatile` pattern matches
+/// replaced by `"[volatile]"`; `None` if it holds something only the `Value` path renders.
+pub fn pretty_sorted_masked<T: Serialize + ?Sized>(
+    value: &T,
+    volatile: &[PointerPattern],
+) -> Option<String> {
+    let mut out = Out {
+        buf: Vec::with_capacity(16 * 1024),
+        volatile,
+        tokens: Vec::new(),
+        tracking: !volatile.is_empty(),
+        entries: Vec::new(),
+        scratch: Vec::new(),
+    };
+    if out.masked() {
+        out.placeholder();
+    } else {
+        value
+            .serialize(Node {
+                out: &mut out,
+                depth: 0,
+            })
+            .ok()?;
+    }
+    String::from_utf8(out.buf).ok()
+}
+
+/// The text so far, and where the serializer is: the path is tracked only while some pattern
+/// can still match below it.
+struct Out<'p> {
+    buf: Vec<u8>,
+    volatile: &'p [PointerPattern],
+    tokens: Vec<String>,
+    tracking: bool,
+    /// The entries of the objects being written, innermost last (one stack for all of them).
+    entries: Vec<Entry>,
+    /// Room for an object's text while its entries are put in order.
+    scratch: Vec<u8>,
+}
+
+impl Out<'_> {
+    fn masked(&self) -> bool {
+        self.volatile.iter().any(|p| p.matches(&self.tokens))
+    }
+
+    /// Whether some pattern matches the current path or a place below it.
+    fn alive(&self) -> bool {
+        self.volatile.iter().any(|p| {
+            let pattern = p.tokens();
+            pattern.len() >= self.tokens.len()
+                && pattern
+                    .iter()
+                    .zip(&self.tokens)
+                    .all(|(p, t)| p == "*" || p == t)
+        })
+    }
+
+    fn placeholder(&mut self) {
+        self.scalar(VOLATILE_PLACEHOLDER);
+    }
+
+    fn scalar<T: Serialize + ?Sized>(&mut self, value: &T) {
+        if serde_json::to_writer(&mut self.buf, value).is_err() {
+            self.buf.extend_from_slice(b"null");
+        }
+    }
+
+    fn indent(&mut self, depth: usize) {
+        self.buf.resize(self.buf.len() + 2 * depth, b' ');
+    }
+
+    /// Writes a child at `token` at `depth`: the placeholder when a pattern matches it.
+    fn child<T: Serialize + ?Sized>(
+        &mut self,
+        token: impl FnOnce() -> String,
+        value: &T,
+        depth: usize,
+    ) -> Result<(), Error> {
+        if !self.tracking {
+            return value.serialize(Node { out: self, depth });
+        }
+        self.tokens.push(token());
+        let written = if !self.alive() {
+            self.tracking = false;
+            let written = value.serialize(Node {
+                out: &mut *self,
+                depth,
+            });
+            self.tracking = true;
+            written
+        } else if self.masked() {
+            self.placeholder();
+            Ok(())
+        } else {
+            value.serialize(Node {
+                out: &mut *self,
+                depth,
+            })
+        };
+        self.tokens.pop();
+        written
+    }
+
+    /// Opens `{"variant": ` at `depth`; the body follows at `depth + 1`.
+    fn open_variant(&mut self, variant: &'static str, depth: usize) {
+        self.buf.extend_from_slice(b"{\n");
+        self.indent(depth + 1);
+        self.scalar(variant);
+        self.buf.extend_from_slice(b": ");
+    }
+
+    fn close_variant(&mut self, depth: usize) {
+        self.buf.push(b'\n');
+        self.indent(depth);
+        self.buf.push(b'}');
+    }
+}
+
+/// Something only the `Value` path renders.
+#[derive(Debug)]
+pub struct Error;
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("not renderable in one pass")
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl ser::Error for Error {
+    fn custom<T: fmt::Display>(_: T) -> Error {
+        Error
+    }
+}
