@@ -183,13 +183,13 @@ impl PointerPattern {
     }
 
     /// Whether the pattern matches `pointer` exactly (same length, each token equal or `*`).
-    pub fn matches(&self, pointer: &[String]) -> bool {
+    pub fn matches<T: AsRef<str>>(&self, pointer: &[T]) -> bool {
         self.tokens().len() == pointer.len()
             && self
                 .tokens()
                 .iter()
                 .zip(pointer)
-                .all(|(p, t)| p == "*" || p == t)
+                .all(|(p, t)| p == "*" || p == t.as_ref())
     }
 
     /// If the pattern starts with `prefix` (a `*` in the pattern matching any prefix token),

@@ -1,6 +1,7 @@
 //! The one-pass snapshot writer gives exactly the bytes of the `Value` path (serialize the
-//! observation to a `Value`, replace the volatile paths, pretty-print with sorted keys) for any
-//! observation and any volatile patterns, and it is the path taken for every observation.
+//! observation to a `Value`, replace the recorded responses and the volatile paths,
+//! pretty-print with sorted keys) for any observation and any volatile patterns, and it is the
+//! path taken for every observation.
 
 mod properties;
 
@@ -20,6 +21,7 @@ fn arb_patterns() -> impl Strategy<Value = Vec<PointerPattern>> {
         "/outcome",
         "/outcome/kind",
         "/calls/*/request",
+        "/calls/*/response",
         "/calls/*/response/*",
         "/calls/0/started_ms",
         "/calls/*/error/message",

@@ -16,9 +16,24 @@ use std::path::{Path, PathBuf};
 /// What replaces volatile values in snapshots.
 pub const VOLATILE_PLACEHOLDER: &str = "[volatile]";
 
-/// The observation as a snapshot shows it: volatile paths replaced by a placeholder.
+/// What replaces a response that the cassette delivered unchanged, in snapshots: the
+/// snapshot records what the agent did; what it was told is in `tool_cassettes.json`, under
+/// the call's `interaction` id.
+pub const RECORDED_PLACEHOLDER: &str = "[recorded]";
+
+/// The observation as a snapshot shows it: responses delivered unchanged from the cassette and
+/// volatile paths replaced by their placeholders.
 pub fn normalized_observation(observation: &Observation, volatile: &[PointerPattern]) -> Value {
     let mut value = serde_json::to_value(observation).unwrap_or(Value::Null);
+    if let Some(calls) = value.get_mut("calls").and_then(Value::as_array_mut) {
+        for (call, record) in calls.iter_mut().zip(&observation.calls) {
+            if let (true, Some(response)) =
+                (record.response_is_recorded(), call.get_mut("response"))
+            {
+                *response = Value::String(RECORDED_PLACEHOLDER.to_string());
+            }
+        }
+    }
     let placeholder = Value::String(VOLATILE_PLACEHOLDER.to_string());
     for pattern in volatile {
         pattern.replace_in(&mut value, &placeholder);

@@ -1,13 +1,16 @@
 //! The text of an observation snapshot, written in one pass: what
 //! `serde_json::to_string_pretty(&normalized_observation(observation, volatile))` gives, byte
-//! for byte (keys sorted, two-space indent, volatile paths replaced by the placeholder), without
+//! for byte (keys sorted, two-space indent, volatile paths and recorded responses replaced by
+//! their placeholders), without
 //! building the intermediate `Value` tree, copying every request and response into it, and
 //! dropping it again — the larger part of a snapshot's cost.
 //!
 //! A serde serializer writes straight into one buffer; each object notes where its entries'
 //! text lies and, if their keys did not arrive in order, rewrites them sorted (structs
 //! serialize in declaration order and an internally tagged enum writes its tag first, while
-//! `serde_json` maps arrive sorted and cost nothing extra). Volatile paths are tracked only
+//! `serde_json` maps arrive sorted and cost nothing extra). A response marked as recorded (the
+//! [`RECORDED_RESPONSE`](crate::observation::RECORDED_RESPONSE) newtype) is written as
+//! `"[recorded]"` without being walked. Volatile paths are tracked only
 //! while a pattern can still match below them. Anything the `Value` path would treat
 //! differently (non-string map keys, 128-bit integers) is an error, and the caller falls back
 //! to the `Value` path.
@@ -23,6 +26,7 @@ use node::Node;
 use object::Entry;
 use serde::Serialize;
 use serde::ser;
+use std::borrow::Cow;
 use std::fmt;
 
 /// `value` as pretty JSON with sorted keys and every place a `volatile` pattern matches
@@ -57,7 +61,8 @@ pub fn pretty_sorted_masked<T: Serialize + ?Sized>(
 struct Out<'p> {
     buf: Vec<u8>,
     volatile: &'p [PointerPattern],
-    tokens: Vec<String>,
+    /// The path of the value being written (struct fields borrowed, map keys owned).
+    tokens: Vec<Cow<'static, str>>,
     tracking: bool,
     /// The entries of the objects being written, innermost last (one stack for all of them).
     entries: Vec<Entry>,
@@ -78,7 +83,7 @@ impl Out<'_> {
                 && pattern
                     .iter()
                     .zip(&self.tokens)
-                    .all(|(p, t)| p == "*" || p == t)
+                    .all(|(p, t)| p == "*" || p == t.as_ref())
         })
     }
 
@@ -99,7 +104,7 @@ impl Out<'_> {
     /// Writes a child at `token` at `depth`: the placeholder when a pattern matches it.
     fn child<T: Serialize + ?Sized>(
         &mut self,
-        token: impl FnOnce() -> String,
+        token: impl FnOnce() -> Cow<'static, str>,
         value: &T,
         depth: usize,
     ) -> Result<(), Error> {

@@ -4,8 +4,11 @@
 use super::object::Map;
 use super::seq::Seq;
 use super::{Error, Out};
+use crate::harness::snapshot::RECORDED_PLACEHOLDER;
+use crate::observation::RECORDED_RESPONSE;
 use serde::Serialize;
 use serde::ser;
+use std::borrow::Cow;
 
 /// Writes one value at `depth`.
 pub(super) struct Node<'a, 'p> {
@@ -44,7 +47,7 @@ impl<'a, 'p> Node<'a, 'p> {
     /// skipped).
     pub(super) fn enter_variant(self, variant: &'static str) -> Result<Node<'a, 'p>, Error> {
         if self.out.tracking {
-            self.out.tokens.push(variant.to_string());
+            self.out.tokens.push(Cow::Borrowed(variant));
             if self.out.masked() {
                 return Err(Error);
             }
@@ -161,9 +164,13 @@ impl<'a, 'p> ser::Serializer for Node<'a, 'p> {
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
-        _: &'static str,
+        name: &'static str,
         value: &T,
     ) -> Result<(), Error> {
+        if name == RECORDED_RESPONSE {
+            self.out.scalar(RECORDED_PLACEHOLDER);
+            return Ok(());
+        }
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -175,7 +182,7 @@ impl<'a, 'p> ser::Serializer for Node<'a, 'p> {
     ) -> Result<(), Error> {
         self.out.open_variant(variant, self.depth);
         self.out
-            .child(|| variant.to_string(), value, self.depth + 1)?;
+            .child(|| Cow::Borrowed(variant), value, self.depth + 1)?;
         self.out.close_variant(self.depth);
         Ok(())
     }

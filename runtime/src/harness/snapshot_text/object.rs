@@ -55,6 +55,18 @@ impl Key {
     }
 }
 
+impl Key {
+    /// The key as a path token: a field's name borrowed, a map key decoded.
+    fn token(&self, buf: &[u8]) -> Cow<'static, str> {
+        match self {
+            Key::Field(name) => Cow::Borrowed(name),
+            Key::Written(_) => {
+                Cow::Owned(String::from_utf8_lossy(&self.bytes(buf, 0)).into_owned())
+            }
+        }
+    }
+}
+
 impl Map<'_, '_> {
     fn is_empty(&self) -> bool {
         self.out.entries.len() == self.first
@@ -85,9 +97,7 @@ impl Map<'_, '_> {
             self.sorted &= last.key.bytes(&out.buf, 0) < key.bytes(&out.buf, 0);
         }
         out.buf.extend_from_slice(b": ");
-        let token = out
-            .tracking
-            .then(|| String::from_utf8_lossy(&key.bytes(&out.buf, 0)).into_owned());
+        let token = out.tracking.then(|| key.token(&out.buf));
         out.child(|| token.unwrap_or_default(), value, self.depth + 1)?;
         let to = out.buf.len();
         out.entries.push(Entry {

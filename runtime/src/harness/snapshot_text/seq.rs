@@ -4,6 +4,7 @@ use super::node::leave_variant;
 use super::{Error, Out};
 use serde::Serialize;
 use serde::ser;
+use std::borrow::Cow;
 
 /// An array being written.
 pub(super) struct Seq<'a, 'p> {
@@ -22,7 +23,8 @@ impl Seq<'_, '_> {
             .buf
             .extend_from_slice(if index == 0 { b"\n" } else { b",\n" });
         self.out.indent(self.depth + 1);
-        self.out.child(|| index.to_string(), value, self.depth + 1)
+        self.out
+            .child(|| Cow::Owned(index.to_string()), value, self.depth + 1)
     }
 
     pub(super) fn finish(self) {

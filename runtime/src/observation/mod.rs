@@ -8,6 +8,10 @@ use crate::effect::Effect;
 use serde::Serialize;
 use serde_json::Value;
 
+mod call_serialize;
+
+pub use call_serialize::RECORDED_RESPONSE;
+
 /// What a run did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Observation {
@@ -83,15 +87,16 @@ pub enum Outcome {
 /// An artifact written by the run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ArtifactRecord {
-    /// Its path, relative to the artifact root, with `/` separators.
-    pub path: String,
-    /// Its size in bytes.
-    pub size: u64,
-    /// Lower-case hex SHA-256 of its content.
-    pub sha256: String,
+    // Fields in key order (see `LedgerEntry`).
     /// Its content: parsed JSON for `.json` files that parse, text for UTF-8, else absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<Value>,
+    /// Its path, relative to the artifact root, with `/` separators.
+    pub path: String,
+    /// Lower-case hex SHA-256 of its content.
+    pub sha256: String,
+    /// Its size in bytes.
+    pub size: u64,
     /// The raw bytes (not serialized; snapshots show `content` and the hash).
     #[serde(skip)]
     pub bytes: Vec<u8>,
@@ -114,7 +119,12 @@ pub enum CallSource {
 }
 
 /// One tool call.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+///
+/// Serializes like a derived struct (optional fields skipped when absent). A response the
+/// cassette delivered unchanged (`source: cassette`) is wrapped in the
+/// [`RECORDED_RESPONSE`] newtype: transparent to every serializer but the snapshot writer,
+/// which shows it as `"[recorded]"`.
+#[derive(Debug, Clone, PartialEq)]
 pub struct CallRecord {
     /// 0-based index in call order (evidence paths `/calls/<index>/response/...`).
     pub index: usize,
@@ -125,42 +135,37 @@ pub struct CallRecord {
     /// The request, normalized.
     pub request: Value,
     /// The response the agent received, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response: Option<Value>,
     /// The error the agent received, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<CallError>,
     /// Where the answer came from.
     pub source: CallSource,
     /// The recorded interaction that answered, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interaction: Option<String>,
     /// The injected fault, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fault: Option<FaultKind>,
     /// The idempotency key the call carried.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub idempotency_key: Option<String>,
     /// When the call started, in milliseconds after the run's start.
     pub started_ms: u64,
     /// How long it took.
     pub duration_ms: u64,
     /// In `live` mode: how the live response differs from the recorded one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub live_diff: Option<Vec<crate::json_pointer::Difference>>,
 }
 
 /// The error a call delivered, in wire form.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CallError {
-    /// The error kind (`timeout`, `rate_limited`, `blocked`, `cassette_miss`, ...).
-    pub kind: String,
-    /// A human-readable message.
-    pub message: String,
+    // Fields in key order (see `LedgerEntry`).
     /// The dependency whose breaker or retry budget stopped the call (`circuit_open`,
     /// `retry_budget_exhausted`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dependency: Option<String>,
+    /// The error kind (`timeout`, `rate_limited`, `blocked`, `cassette_miss`, ...).
+    pub kind: String,
+    /// A human-readable message.
+    pub message: String,
 }
 
 impl CallError {
@@ -193,19 +198,21 @@ pub enum LedgerOutcome {
 /// One entry of the side-effect ledger.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LedgerEntry {
+    // Fields in key order, like every record an observation has many of: the snapshot writer
+    // then need not sort them.
+    /// 1 for the first call with this tool and key (or request, without a key), 2 for its retry...
+    pub attempt: u32,
     /// The call's index in `calls`.
     pub call: usize,
-    /// The tool's name.
-    pub tool: String,
     /// The effect class.
     pub effect: Effect,
     /// The idempotency key, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub idempotency_key: Option<String>,
-    /// 1 for the first call with this tool and key (or request, without a key), 2 for its retry...
-    pub attempt: u32,
     /// What happened.
     pub outcome: LedgerOutcome,
+    /// The tool's name.
+    pub tool: String,
 }
 
 impl LedgerEntry {
@@ -221,13 +228,14 @@ impl LedgerEntry {
 /// An event emitted by the agent or the runtime.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EventRecord {
-    /// The event kind (`checkpoint`, `retry`, ...).
-    pub kind: String,
+    // Fields in key order (see `LedgerEntry`).
+    /// When, in milliseconds after the run's start.
+    pub at_ms: u64,
     /// Its data.
     #[serde(skip_serializing_if = "Value::is_null")]
     pub data: Value,
-    /// When, in milliseconds after the run's start.
-    pub at_ms: u64,
+    /// The event kind (`checkpoint`, `retry`, ...).
+    pub kind: String,
 }
 
 impl Observation {
