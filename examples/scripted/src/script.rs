@@ -27,9 +27,18 @@ impl<'de> Deserialize<'de> for Script {
             .steps
             .into_iter()
             .enumerate()
-            .map(|(i, v)| Step::parse(v, &format!("steps[{i}]")))
+            .map(|(index, v)| Step::parse_at(v, &Position(index)))
             .collect::<Result<Vec<Step>, String>>()
             .map_err(de::Error::custom)?;
         Ok(Script { steps })
+    }
+}
+
+/// A top-level step's position in error messages: `steps[3]`.
+struct Position(usize);
+
+impl std::fmt::Display for Position {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "steps[{}]", self.0)
     }
 }
