@@ -1,5 +1,6 @@
 //! The journal: what a run did, accumulated call by call into an [`Observation`].
 
+use super::ArtifactRef;
 use crate::artifact::sha256_hex;
 use crate::cassette::{MissReport, Usage};
 use crate::observation::{
@@ -71,7 +72,7 @@ impl Journal {
     }
 
     /// Records an artifact (a second write to the same path replaces the first).
-    pub fn record_artifact(&mut self, path: String, bytes: Vec<u8>) -> ArtifactRecord {
+    pub fn record_artifact(&mut self, path: String, bytes: Vec<u8>) -> ArtifactRef {
         let record = ArtifactRecord {
             sha256: sha256_hex(&bytes),
             size: bytes.len() as u64,
@@ -79,11 +80,16 @@ impl Journal {
             path,
             bytes,
         };
+        let written = ArtifactRef {
+            path: record.path.clone(),
+            sha256: record.sha256.clone(),
+            size: record.size,
+        };
         match self.artifacts.iter_mut().find(|a| a.path == record.path) {
-            Some(existing) => *existing = record.clone(),
-            None => self.artifacts.push(record.clone()),
+            Some(existing) => *existing = record,
+            None => self.artifacts.push(record),
         }
-        record
+        written
     }
 
     /// Moves the contents out into an observation (the run is over; nothing is copied).

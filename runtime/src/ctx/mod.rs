@@ -224,23 +224,23 @@ impl Ctx {
         path: &str,
         content: impl AsRef<[u8]>,
     ) -> Result<ArtifactRef, ArtifactError> {
+        self.artifact_bytes(path, content.as_ref().to_vec())
+    }
+
+    /// [`Ctx::artifact`] with the content already owned.
+    fn artifact_bytes(&self, path: &str, bytes: Vec<u8>) -> Result<ArtifactRef, ArtifactError> {
         let path = normalize_path(path)?;
-        let bytes = content.as_ref();
         if let Some(capture) = &self.inner.capture {
-            capture.stage(&path, bytes)?;
+            capture.stage(&path, &bytes)?;
         }
-        let record = self.journal().record_artifact(path, bytes.to_vec());
+        let written = self.journal().record_artifact(path, bytes);
         if let Some(capture) = &self.inner.capture {
             capture.emit(
                 event_kind::ARTIFACT,
-                serde_json::json!({ "path": record.path, "sha256": record.sha256, "size": record.size }),
+                serde_json::json!({ "path": written.path, "sha256": written.sha256, "size": written.size }),
             );
         }
-        Ok(ArtifactRef {
-            path: record.path,
-            sha256: record.sha256,
-            size: record.size,
-        })
+        Ok(written)
     }
 
     /// Writes a JSON artifact (pretty-printed, trailing newline).
@@ -254,7 +254,7 @@ impl Ctx {
             message: e.to_string(),
         })?;
         text.push('\n');
-        self.artifact(path, text)
+        self.artifact_bytes(path, text.into_bytes())
     }
 
     /// Cites evidence: a JSON Pointer into what the run saw, `/state/...` or
