@@ -1,7 +1,8 @@
 //! Freezing runs that the resilience layer or the deadline stopped: the fixture must replay the
 //! way production went, not into a cassette miss. A breaker the fleet had opened before the run
-//! starts open in the fixture (`resilience.breaker.open`); a call the deadline cut off while it
-//! ran is recorded so that replay cuts it off again.
+//! starts open in the fixture (`resilience.breaker.open`), a recorder's own budget and breaker
+//! numbers are copied into `resilience`; a call the deadline cut off while it ran is recorded so
+//! that replay cuts it off again.
 
 #[path = "support/recording.rs"]
 mod recording;
@@ -146,6 +147,66 @@ fn a_run_refused_by_a_breaker_the_fleet_opened_replays_refused() {
         matches!(frozen.reproduction, Reproduction::Reproduced(_)),
         "{:?}",
         frozen.reproduction
+    );
+}
+
+#[test]
+fn a_run_with_its_own_breaker_numbers_replays_with_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = tapedeck::resilience::ResilienceConfig {
+        breaker: tapedeck::resilience::BreakerConfig {
+            failure_threshold: 1,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let (store, recorder) = recorder_in(dir.path(), |mut c| {
+        c.resilience = Arc::new(tapedeck::resilience::Resilience::new(config));
+        c
+    });
+    let down = Toolbox::new().with("charge", Effect::Money, |_| async {
+        Err(ToolError::Unavailable {
+            tool: "charge".into(),
+        })
+    });
+    // One failure opens this recorder's breaker, so the retry is never made.
+    let run = tapedeck::replay::block_on(recorder.run(
+        RunEnvelope::new("charge_agent", json!("o-3")),
+        down,
+        async |ctx| charge_agent(ctx, "o-3".into()).await,
+    ))
+    .unwrap();
+    assert_eq!(run.status, Some(Verdict::Blocked), "{run:?}");
+
+    let suite = suite(&dir.path().join("charges"), "charge_agent");
+    let frozen = freeze(&*store, &run.run_id, &suite, "threshold-one");
+    let resilience = frozen.fixture.input.resilience.clone().unwrap();
+    assert_eq!(
+        serde_json::to_value(&resilience).unwrap(),
+        json!({"breaker": {"failure_threshold": 1}}),
+        "only the number that differs from the default is written"
+    );
+    assert_eq!(resilience.config(), config);
+    assert_eq!(frozen.fixture.cassette.interactions.len(), 1);
+    // With the default threshold (3) the replay would retry into a cassette miss.
+    assert!(
+        matches!(frozen.reproduction, Reproduction::Reproduced(_)),
+        "{:?}",
+        frozen.reproduction
+    );
+    let replay = tapedeck::replay::Replay::new(&frozen.fixture)
+        .mode(Mode::Strict)
+        .run_blocking(&tapedeck::agent_fn(charge_agent));
+    assert!(replay.misses.is_empty(), "{:?}", replay.misses);
+    assert_eq!(replay.observation.calls.len(), 1);
+    let mut defaults = frozen.fixture.clone();
+    defaults.input.resilience = None;
+    let replay = tapedeck::replay::Replay::new(&defaults)
+        .mode(Mode::Strict)
+        .run_blocking(&tapedeck::agent_fn(charge_agent));
+    assert!(
+        !replay.misses.is_empty(),
+        "without the recorded numbers the replay goes another way"
     );
 }
 

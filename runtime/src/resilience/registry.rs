@@ -47,6 +47,11 @@ impl Resilience {
         }
     }
 
+    /// The numbers every dependency's budget and breaker use.
+    pub fn config(&self) -> ResilienceConfig {
+        self.config
+    }
+
     /// A registry on a run's own clock (replay: virtual time).
     pub(crate) fn on_run_clock(config: ResilienceConfig) -> Resilience {
         Resilience {

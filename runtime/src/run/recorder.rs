@@ -10,6 +10,7 @@ use super::writer::EventWriter;
 use crate::agent::into_return;
 use crate::artifact::{StagingArea, sha256_hex};
 use crate::ctx::Ctx;
+use crate::fixture::FixtureResilience;
 use crate::replay::CatchUnwind;
 use crate::store::event::kind;
 use crate::store::{RunRecord, RunType, Store, StoreError};
@@ -153,7 +154,11 @@ impl Recorder {
             self.shared.writer.queue(),
             StagingArea::new(&config.artifact_root, &record.run_id),
         );
-        capture.emit(kind::RUN_STARTED, started_event(&envelope, &record));
+        let resilience = FixtureResilience::from_config(&config.resilience.config());
+        capture.emit(
+            kind::RUN_STARTED,
+            started_event(&envelope, &record, resilience.as_ref()),
+        );
         let mut builder = Ctx::builder()
             .toolbox(toolbox)
             .timeout(timeout)
@@ -202,9 +207,15 @@ impl Recorder {
     }
 }
 
-/// The `run_started` event: the envelope, so that a fixture can be built from the run.
-fn started_event(envelope: &RunEnvelope, record: &RunRecord) -> serde_json::Value {
-    serde_json::json!({
+/// The `run_started` event: the envelope, so that a fixture can be built from the run, and the
+/// retry budget and breaker numbers where they are not the defaults (`input.json`'s
+/// `resilience`).
+fn started_event(
+    envelope: &RunEnvelope,
+    record: &RunRecord,
+    resilience: Option<&FixtureResilience>,
+) -> serde_json::Value {
+    let mut event = serde_json::json!({
         "agent_name": envelope.agent_name,
         "task_id": envelope.task_id,
         "attempt": envelope.attempt,
@@ -218,5 +229,12 @@ fn started_event(envelope: &RunEnvelope, record: &RunRecord) -> serde_json::Valu
         "trace_id": record.trace_id,
         "parent_run_id": record.parent_run_id,
         "contract": envelope.contract,
-    })
+    });
+    if let (Some(resilience), Some(map)) = (resilience, event.as_object_mut()) {
+        map.insert(
+            "resilience".into(),
+            serde_json::to_value(resilience).unwrap_or_default(),
+        );
+    }
+    event
 }
