@@ -75,9 +75,9 @@ fn parse_tier(text: &str) -> Result<Tier, String> {
 }
 
 /// Runs a fixture command.
-pub fn run(args: &FixtureArgs) -> ExitCode {
+pub fn run(args: &FixtureArgs, harness: &Harness) -> ExitCode {
     match &args.command {
-        FixtureCommand::New(new) => new_fixture(new),
+        FixtureCommand::New(new) => new_fixture(new, harness),
         FixtureCommand::Mutate(m) => {
             match crate::fixture::mutate::mutate(&m.fixture, m.fault, &m.tool, m.nth) {
                 Ok(dir) => {
@@ -96,8 +96,7 @@ pub fn run(args: &FixtureArgs) -> ExitCode {
     }
 }
 
-fn new_fixture(args: &NewArgs) -> ExitCode {
-    let harness = Harness::from_registry();
+fn new_fixture(args: &NewArgs, harness: &Harness) -> ExitCode {
     let Some(suite) = harness
         .suites()
         .iter()

@@ -50,12 +50,25 @@ pub fn main() -> ExitCode {
     run(Cli::parse())
 }
 
-/// Runs a parsed command line.
+/// Parses the process arguments and runs the command with `harness`'s suites (see
+/// [`run_with`]).
+pub fn main_with(harness: &crate::harness::Harness) -> ExitCode {
+    run_with(Cli::parse(), harness)
+}
+
+/// Runs a parsed command line over the suites registered with `#[agent_fixture]` in this
+/// binary.
 pub fn run(cli: Cli) -> ExitCode {
+    run_with(cli, &crate::harness::Harness::from_registry())
+}
+
+/// Runs a parsed command line with `harness`'s suites and validators (`replay`, `fixture new`):
+/// for an xtask that registers suites at run time, as a `harness = false` test can.
+pub fn run_with(cli: Cli, harness: &crate::harness::Harness) -> ExitCode {
     match cli.command {
-        Command::Replay(args) => replay::run(&args),
+        Command::Replay(args) => replay::run(&args, harness),
         Command::Watchdog(args) => watchdog::run(&args),
-        Command::Fixture(args) => fixture::run(&args),
+        Command::Fixture(args) => fixture::run(&args, harness),
         Command::Canary(args) => canary::run(&args),
     }
 }

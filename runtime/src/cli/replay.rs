@@ -17,8 +17,7 @@ pub struct ReplayArgs {
 }
 
 /// Runs the replay command.
-pub fn run(args: &ReplayArgs) -> ExitCode {
-    let harness = Harness::from_registry();
+pub fn run(args: &ReplayArgs, harness: &Harness) -> ExitCode {
     if harness.suites().is_empty() {
         eprintln!(
             "no fixture suites are registered in this binary: annotate agents with #[tapedeck::agent_fixture] and link their crates into the xtask (`use my_agents as _;`)"

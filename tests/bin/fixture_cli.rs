@@ -1,0 +1,29 @@
+//! `cargo xtask` as a project would build it, for the `fixture new` CLI test: tapedeck's
+//! commands over one suite of the lookup agent, rooted in the folder `TAPEDECK_TEST_SUITE`
+//! names (registered at run time, so the test can point it at a temporary folder).
+
+#[path = "../support/lookup.rs"]
+mod lookup;
+
+use std::process::ExitCode;
+use tapedeck::Mode;
+use tapedeck::harness::{Harness, SuiteRegistration};
+
+fn main() -> ExitCode {
+    let Some(root) = std::env::var_os("TAPEDECK_TEST_SUITE") else {
+        eprintln!("TAPEDECK_TEST_SUITE is not set: name the suite folder");
+        return ExitCode::from(2);
+    };
+    let root: &'static str = Box::leak(root.to_string_lossy().into_owned().into_boxed_str());
+    let suite = SuiteRegistration {
+        function: "lookup_agent",
+        root,
+        manifest_dir: env!("CARGO_MANIFEST_DIR"),
+        file: file!(),
+        mode: Some(Mode::Strict),
+        tier: None,
+        tools: None,
+        agent: lookup::erased,
+    };
+    tapedeck::cli::main_with(&Harness::new().suite(suite))
+}

@@ -1,0 +1,163 @@
+//! `cargo xtask fixture new --from-run` as a user runs it: a real process over a real store.
+//! Production runs of the lookup agent are recorded into a SQLite file; the CLI binary freezes
+//! them into a suite folder, replays the fixture and answers with its exit status: 0 when the
+//! fixture fails as the run did (proof.failed_on written), 1 when it does not reproduce the
+//! failure, 3 for an error it explains.
+
+#[path = "support/lookup.rs"]
+mod lookup;
+#[path = "support/recording.rs"]
+mod recording;
+
+use lookup::lookup_agent;
+use recording::recorder_in;
+use serde_json::{Value, json};
+use std::path::Path;
+use std::process::{Command, Output};
+use tapedeck::run::RunEnvelope;
+use tapedeck::{Effect, ToolError, Toolbox, Verdict};
+
+/// Runs the CLI binary with `args` over the suite folder `suite`.
+fn cli(suite: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tapedeck-fixture-cli"))
+        .args(args)
+        .env("TAPEDECK_TEST_SUITE", suite)
+        .env_remove("TAPEDECK_STORE")
+        .output()
+        .expect("the CLI binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn read_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{} cannot be read: {e}", path.display()));
+    serde_json::from_str(&text).unwrap()
+}
+
+#[test]
+fn fixture_new_freezes_a_failed_run_and_refuses_what_it_cannot_prove() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, recorder) = recorder_in(dir.path(), |c| c);
+    let record = |order: &str, up: bool| {
+        let tools = Toolbox::new().with("get_order", Effect::Read, move |call| async move {
+            if up {
+                Ok(json!({ "id": call.args["id"], "status": "shipped" }))
+            } else {
+                Err(ToolError::Unavailable {
+                    tool: "get_order".into(),
+                })
+            }
+        });
+        let order = order.to_string();
+        tapedeck::replay::block_on(recorder.run(
+            RunEnvelope::new("lookup_agent", json!(order)),
+            tools,
+            async |ctx| lookup_agent(ctx, order.clone()).await,
+        ))
+        .unwrap()
+    };
+    let failed = record("o-1", false);
+    let passed = record("o-2", true);
+    assert_eq!(failed.status, Some(Verdict::Failed), "{failed:?}");
+    assert_eq!(passed.status, Some(Verdict::Passed), "{passed:?}");
+    recorder.flush();
+    drop(store);
+    let store_path = dir.path().join("runs.sqlite");
+    let store_arg = store_path.to_str().unwrap();
+    let suite = dir.path().join("lookups");
+    std::fs::create_dir_all(&suite).unwrap();
+    let suite_arg = suite.to_str().unwrap();
+    let new = |run_id: &str, id: &str| {
+        cli(
+            &suite,
+            &[
+                "fixture",
+                "new",
+                "--from-run",
+                run_id,
+                "--suite",
+                suite_arg,
+                "--id",
+                id,
+                "--tier",
+                "critical",
+                "--store",
+                store_arg,
+            ],
+        )
+    };
+
+    // The failed run: frozen, replayed, fails as the run did.
+    let out = new(&failed.run_id, "lookup-down");
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stdout: {stdout}\nstderr: {stderr}"
+    );
+    assert!(stdout.contains("proof.failed_on recorded"), "{stdout}");
+    assert!(stdout.contains(&failed.run_id), "{stdout}");
+    let fixture = suite.join("lookup-down");
+    assert_eq!(
+        read_json(&fixture.join("input.json"))["input"],
+        json!("o-1")
+    );
+    let cassette = read_json(&fixture.join("tool_cassettes.json"));
+    assert_eq!(cassette["interactions"][0]["tool"], "get_order");
+    assert_eq!(cassette["interactions"][0]["error"]["kind"], "unavailable");
+    let notes = read_json(&fixture.join("notes.json"));
+    assert_eq!(notes["source_run_id"], json!(failed.run_id));
+    assert_eq!(notes["tier"], "critical");
+    assert!(notes["proof"]["failed_on"].is_object(), "{notes}");
+    let loaded = tapedeck::Fixture::load(&fixture);
+    assert!(loaded.is_ok(), "the written fixture loads: {loaded:?}");
+
+    // The same id again: nothing is overwritten.
+    let before = std::fs::read(fixture.join("notes.json")).unwrap();
+    let out = new(&failed.run_id, "lookup-down");
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stderr).contains("lookup-down"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(std::fs::read(fixture.join("notes.json")).unwrap(), before);
+
+    // A run that passed: the fixture is written but does not reproduce a failure.
+    let out = new(&passed.run_id, "lookup-fine");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("PASSES on the current code"), "{stderr}");
+
+    // Errors name what is wrong and exit 3.
+    let out = new("0195b7c2-0000-7000-8000-000000000000", "nowhere");
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        text(&out.stderr).contains("0195b7c2-0000-7000-8000-000000000000"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!suite.join("nowhere").exists());
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let out = cli(
+        &suite,
+        &[
+            "fixture",
+            "new",
+            "--from-run",
+            &failed.run_id,
+            "--suite",
+            elsewhere.to_str().unwrap(),
+            "--store",
+            store_arg,
+        ],
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("no registered suite"), "{stderr}");
+    assert!(stderr.contains("lookup_agent"), "{stderr}");
+}
