@@ -38,6 +38,24 @@ async fn charge_agent(ctx: &Ctx, order: String) -> Result<Value, ToolError> {
         .await
 }
 
+/// Charges once through `payments`; refused by an open breaker, waits 800 ms and tries again.
+async fn patient_agent(ctx: &Ctx, order: String) -> Result<Value, ToolError> {
+    let charge = || {
+        ctx.tool("charge")
+            .dependency("payments")
+            .retry(RetryPolicy::attempts(1))
+            .idempotency_key(format!("charge-{order}"))
+            .call(json!({ "order": order }))
+    };
+    match charge().await {
+        Err(ToolError::CircuitOpen { .. }) => {
+            ctx.sleep(Duration::from_millis(800)).await;
+            charge().await
+        }
+        other => other,
+    }
+}
+
 /// Looks an order up, then reads its history from a service that hangs.
 async fn history_agent(ctx: &Ctx, order: String) -> Result<Value, ToolError> {
     ctx.call("lookup", json!({ "order": order })).await?;
@@ -52,6 +70,10 @@ fn erased_history<'a>(ctx: &'a Ctx, input: &'a Value) -> AgentFuture<'a> {
     call_typed(&history_agent, ctx, input)
 }
 
+fn erased_patient<'a>(ctx: &'a Ctx, input: &'a Value) -> AgentFuture<'a> {
+    call_typed(&patient_agent, ctx, input)
+}
+
 fn suite(root: &std::path::Path, function: &'static str) -> SuiteRegistration {
     std::fs::create_dir_all(root).unwrap();
     SuiteRegistration {
@@ -62,10 +84,10 @@ fn suite(root: &std::path::Path, function: &'static str) -> SuiteRegistration {
         mode: Some(Mode::Strict),
         tier: None,
         tools: None,
-        agent: if function == "charge_agent" {
-            erased_charge
-        } else {
-            erased_history
+        agent: match function {
+            "charge_agent" => erased_charge,
+            "patient_agent" => erased_patient,
+            _ => erased_history,
         },
     }
 }
@@ -148,6 +170,109 @@ fn a_run_refused_by_a_breaker_the_fleet_opened_replays_refused() {
         "{:?}",
         frozen.reproduction
     );
+}
+
+#[test]
+fn a_fleet_breaker_admits_its_probe_in_replay_when_it_did_in_production() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = tapedeck::resilience::ResilienceConfig {
+        breaker: tapedeck::resilience::BreakerConfig {
+            failure_threshold: 1,
+            cool_down: Duration::from_millis(1000),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let fleet = Arc::new(tapedeck::resilience::Resilience::new(config));
+    let (store, recorder) = recorder_in(dir.path(), |mut c| {
+        c.resilience = Arc::clone(&fleet);
+        c
+    });
+    let charge = |up: bool| {
+        Toolbox::new().with("charge", Effect::Money, move |_| async move {
+            if up {
+                Ok(json!({ "charged": true }))
+            } else {
+                Err(ToolError::Unavailable {
+                    tool: "charge".into(),
+                })
+            }
+        })
+    };
+    // Another agent of the fleet trips the breaker; 300 ms later this run starts, is refused,
+    // waits 800 ms, and its second call is admitted as the probe (the cool-down is 1 s).
+    tapedeck::replay::block_on(recorder.run(
+        RunEnvelope::new("charge_agent", json!("o-1")),
+        charge(false),
+        async |ctx| charge_agent(ctx, "o-1".into()).await,
+    ))
+    .unwrap();
+    assert_eq!(fleet.breaker_state("payments"), BreakerState::Open);
+    std::thread::sleep(Duration::from_millis(300));
+    let run = tapedeck::replay::block_on(recorder.run(
+        RunEnvelope::new("patient_agent", json!("o-2")),
+        charge(true),
+        async |ctx| patient_agent(ctx, "o-2".into()).await,
+    ))
+    .unwrap();
+    assert_eq!(
+        fleet.breaker_state("payments"),
+        BreakerState::Closed,
+        "the probe succeeded"
+    );
+
+    let suite = suite(&dir.path().join("patient"), "patient_agent");
+    let frozen = freeze(&*store, &run.run_id, &suite, "probe-after-refusal");
+    let breaker = frozen
+        .fixture
+        .input
+        .resilience
+        .as_ref()
+        .and_then(|r| r.breaker.clone())
+        .unwrap();
+    assert_eq!(breaker.open, ["payments"]);
+    let probe_after = breaker.probe_after_ms["payments"];
+    assert!(
+        probe_after <= 700,
+        "the breaker had tripped at least 300 ms before the run: {probe_after} ms left"
+    );
+    assert_eq!(frozen.fixture.cassette.interactions.len(), 1, "the probe");
+    assert!(
+        matches!(frozen.reproduction, Reproduction::Reproduced(_)),
+        "{:?}",
+        frozen.reproduction
+    );
+    let replay = |fixture: &tapedeck::Fixture| {
+        tapedeck::replay::Replay::new(fixture)
+            .mode(Mode::Strict)
+            .run_blocking(&tapedeck::agent_fn(patient_agent))
+    };
+    let sources = |run: &tapedeck::replay::ReplayRun| -> Vec<CallSource> {
+        run.observation.calls.iter().map(|c| c.source).collect()
+    };
+    let replayed = replay(&frozen.fixture);
+    assert_eq!(
+        sources(&replayed),
+        [CallSource::Blocked, CallSource::Cassette]
+    );
+    assert!(replayed.observation.unused_interactions.is_empty());
+
+    // Opened as the replay starts, a whole cool-down would still refuse the second call.
+    let mut whole_cool_down = frozen.fixture.clone();
+    if let Some(b) = whole_cool_down
+        .input
+        .resilience
+        .as_mut()
+        .and_then(|r| r.breaker.as_mut())
+    {
+        b.probe_after_ms.clear();
+    }
+    let replayed = replay(&whole_cool_down);
+    assert_eq!(
+        sources(&replayed),
+        [CallSource::Blocked, CallSource::Blocked]
+    );
+    assert_eq!(replayed.observation.unused_interactions.len(), 1);
 }
 
 #[test]

@@ -150,8 +150,10 @@ fn replay_resilience(fixture: &Fixture) -> crate::resilience::Resilience {
     let resilience = crate::resilience::Resilience::on_run_clock(
         declared.map(|r| r.config()).unwrap_or_default(),
     );
-    for dependency in declared.map_or(&[][..], |r| r.open_breakers()) {
-        resilience.force_open(dependency, Duration::ZERO);
+    if let Some(declared) = declared {
+        for dependency in declared.open_breakers() {
+            resilience.force_open_until(dependency, declared.probe_at(dependency));
+        }
     }
     resilience
 }

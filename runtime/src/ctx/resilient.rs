@@ -60,6 +60,7 @@ impl Ctx {
             self.breaker_event(dependency, change);
             let result = match admission {
                 Admission::Rejected => {
+                    self.refusal_event(dependency, resilience.probe_in(dependency, now));
                     self.declare(Declared::blocked(reason::CIRCUIT_OPEN));
                     let error = ToolError::CircuitOpen {
                         tool: tool.to_string(),
@@ -159,6 +160,21 @@ impl Ctx {
                 "give_up": give_up.map(GiveUp::as_str),
             }),
         );
+    }
+
+    /// Records, in production only, what was left of the cool-down of the breaker that refused
+    /// a call (see [`crate::store::event::kind::BREAKER_REFUSAL`]).
+    fn refusal_event(&self, dependency: &str, probe_in: Option<Duration>) {
+        if let Some(capture) = &self.inner.capture {
+            capture.emit(
+                crate::store::event::kind::BREAKER_REFUSAL,
+                json!({
+                    "dependency": dependency,
+                    "at_ms": self.inner.clock.elapsed_ms(),
+                    "probe_in_ms": probe_in.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+                }),
+            );
+        }
     }
 
     fn breaker_event(&self, dependency: &str, change: Option<(BreakerState, BreakerState)>) {

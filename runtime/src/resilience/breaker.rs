@@ -64,7 +64,8 @@ pub struct CircuitBreaker {
     config: BreakerConfig,
     state: BreakerState,
     failures: u32,
-    opened_at: Duration,
+    /// While open: when the cool-down ends and a probe is admitted.
+    probe_at: Duration,
 }
 
 impl CircuitBreaker {
@@ -74,7 +75,7 @@ impl CircuitBreaker {
             config,
             state: BreakerState::Closed,
             failures: 0,
-            opened_at: Duration::ZERO,
+            probe_at: Duration::ZERO,
         }
     }
 
@@ -88,7 +89,7 @@ impl CircuitBreaker {
         match self.state {
             BreakerState::Closed => (Admission::Admitted, None),
             BreakerState::HalfOpen => (Admission::Rejected, None),
-            BreakerState::Open if now.saturating_sub(self.opened_at) >= self.config.cool_down => {
+            BreakerState::Open if now >= self.probe_at => {
                 self.state = BreakerState::HalfOpen;
                 (
                     Admission::Probe(self.config.probe_timeout),
@@ -105,17 +106,29 @@ impl CircuitBreaker {
         match self.state {
             BreakerState::Closed => false,
             BreakerState::HalfOpen => true,
-            BreakerState::Open => at.saturating_sub(self.opened_at) < self.config.cool_down,
+            BreakerState::Open => at < self.probe_at,
         }
+    }
+
+    /// How long after `now` an open breaker admits its probe (`None` unless it is open).
+    pub fn probe_in(&self, now: Duration) -> Option<Duration> {
+        (self.state == BreakerState::Open).then(|| self.probe_at.saturating_sub(now))
     }
 
     /// Opens the breaker at `now` whatever its state, as if it had just tripped: what a replay
     /// does for a breaker the fleet had opened before the recorded run began. Returns the
     /// change, if any.
     pub fn force_open(&mut self, now: Duration) -> Option<(BreakerState, BreakerState)> {
+        self.force_open_until(now.saturating_add(self.config.cool_down))
+    }
+
+    /// Opens the breaker whatever its state, with its cool-down ending at `probe_at`: a breaker
+    /// the fleet had opened some time before the recorded run began, whose probe came sooner
+    /// than a whole cool-down after the run's start. Returns the change, if any.
+    pub fn force_open_until(&mut self, probe_at: Duration) -> Option<(BreakerState, BreakerState)> {
         let before = self.state;
         self.state = BreakerState::Open;
-        self.opened_at = now;
+        self.probe_at = probe_at;
         (before != BreakerState::Open).then_some((before, BreakerState::Open))
     }
 
@@ -142,7 +155,7 @@ impl CircuitBreaker {
         let before = self.state;
         if before == BreakerState::HalfOpen || self.failures >= self.config.failure_threshold {
             self.state = BreakerState::Open;
-            self.opened_at = now;
+            self.probe_at = now.saturating_add(self.config.cool_down);
         }
         (before != self.state).then_some((before, self.state))
     }
@@ -230,6 +243,31 @@ mod tests {
             Some((BreakerState::HalfOpen, BreakerState::Open))
         );
         assert_eq!(b.force_open(t(42)), None);
+    }
+
+    #[test]
+    fn a_breaker_opened_until_a_time_probes_then_and_says_how_long_is_left() {
+        let mut b = CircuitBreaker::new(BreakerConfig::default());
+        let t = Duration::from_secs;
+        assert_eq!(b.probe_in(t(0)), None, "a closed breaker has no cool-down");
+        assert_eq!(
+            b.force_open_until(t(4)),
+            Some((BreakerState::Closed, BreakerState::Open))
+        );
+        assert_eq!(b.probe_in(t(1)), Some(t(3)));
+        assert_eq!(b.admit(t(3)).0, Admission::Rejected);
+        assert_eq!(
+            b.admit(t(4)).0,
+            Admission::Probe(t(5)),
+            "sooner than a cool-down"
+        );
+        assert_eq!(b.probe_in(t(4)), None, "half-open: the probe is out");
+        b.failure(t(6));
+        assert_eq!(
+            b.probe_in(t(6)),
+            Some(t(30)),
+            "a failure restarts the whole cool-down"
+        );
     }
 
     #[test]

@@ -129,6 +129,22 @@ impl Resilience {
         self.with(dependency, |d| d.breaker.force_open(now))
     }
 
+    /// Opens the dependency's breaker with its cool-down ending at `probe_at` (see
+    /// [`CircuitBreaker::force_open_until`]).
+    pub fn force_open_until(
+        &self,
+        dependency: &str,
+        probe_at: Duration,
+    ) -> Option<(BreakerState, BreakerState)> {
+        self.with(dependency, |d| d.breaker.force_open_until(probe_at))
+    }
+
+    /// How long after `now` the dependency's open breaker admits its probe (see
+    /// [`CircuitBreaker::probe_in`]).
+    pub fn probe_in(&self, dependency: &str, now: Duration) -> Option<Duration> {
+        self.with(dependency, |d| d.breaker.probe_in(now))
+    }
+
     /// Asks the dependency's budget for a retry.
     pub fn withdraw(&self, dependency: &str, now: Duration) -> bool {
         self.with(dependency, |d| d.budget.withdraw(now))

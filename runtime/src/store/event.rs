@@ -31,6 +31,10 @@ pub mod kind {
     pub const EVIDENCE: &str = "evidence";
     /// The agent declared a status.
     pub const DECLARED: &str = "declared";
+    /// An open breaker refused a call; data: `dependency`, `at_ms` (on the run's clock) and
+    /// `probe_in_ms` (how long its cool-down had left), so that a fixture frozen from the run
+    /// opens the breaker for just as long.
+    pub const BREAKER_REFUSAL: &str = "breaker_refusal";
     /// The run was closed; data: the judgement and the values the run took.
     pub const RUN_CLOSED: &str = "run_closed";
 }
