@@ -73,16 +73,7 @@ fn a_failed_run_becomes_a_fixture_that_fails_then_passes_after_the_fix() {
 
     let suite_root = dir.path().join("fixtures").join("refunds");
     std::fs::create_dir_all(&suite_root).unwrap();
-    let suite = SuiteRegistration {
-        function: "refund_agent",
-        root: Box::leak(suite_root.to_string_lossy().into_owned().into_boxed_str()),
-        manifest_dir: env!("CARGO_MANIFEST_DIR"),
-        file: file!(),
-        mode: Some(Mode::Strict),
-        tier: None,
-        tools: None,
-        agent: erased,
-    };
+    let suite = SuiteRegistration::at("refund_agent", &suite_root, Mode::Strict, erased);
     let validators = Validators::new();
     let frozen = freeze_run(
         &*store,

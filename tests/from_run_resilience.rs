@@ -17,6 +17,7 @@ use tapedeck::fixture::proof::Reproduction;
 use tapedeck::harness::freeze::{Frozen, freeze_run};
 use tapedeck::harness::registry::SuiteRegistration;
 use tapedeck::observation::CallSource;
+use tapedeck::replay::ReplayRun;
 use tapedeck::resilience::{BreakerState, RetryPolicy};
 use tapedeck::run::RunEnvelope;
 use tapedeck::store::Store;
@@ -76,24 +77,30 @@ fn erased_patient<'a>(ctx: &'a Ctx, input: &'a Value) -> AgentFuture<'a> {
 
 fn suite(root: &std::path::Path, function: &'static str) -> SuiteRegistration {
     std::fs::create_dir_all(root).unwrap();
-    SuiteRegistration {
-        function,
-        root: Box::leak(root.to_string_lossy().into_owned().into_boxed_str()),
-        manifest_dir: env!("CARGO_MANIFEST_DIR"),
-        file: file!(),
-        mode: Some(Mode::Strict),
-        tier: None,
-        tools: None,
-        agent: match function {
-            "charge_agent" => erased_charge,
-            "patient_agent" => erased_patient,
-            _ => erased_history,
-        },
-    }
+    let agent = match function {
+        "charge_agent" => erased_charge,
+        "patient_agent" => erased_patient,
+        _ => erased_history,
+    };
+    SuiteRegistration::at(function, root, Mode::Strict, agent)
 }
 
 fn freeze(store: &dyn Store, run_id: &str, suite: &SuiteRegistration, id: &str) -> Frozen {
     freeze_run(store, run_id, suite, id, None, &Validators::new()).unwrap()
+}
+
+fn assert_reproduced(frozen: &Frozen) {
+    assert!(
+        matches!(frozen.reproduction, Reproduction::Reproduced(_)),
+        "{:?}",
+        frozen.reproduction
+    );
+}
+
+fn replay_strict(fixture: &tapedeck::Fixture, agent: &dyn tapedeck::agent::Agent) -> ReplayRun {
+    tapedeck::replay::Replay::new(fixture)
+        .mode(Mode::Strict)
+        .run_blocking(agent)
 }
 
 #[test]
@@ -148,9 +155,7 @@ fn a_run_refused_by_a_breaker_the_fleet_opened_replays_refused() {
         );
     };
     assert_eq!(replayed.verdict, Some(Verdict::Blocked));
-    let replay = tapedeck::replay::Replay::new(&frozen.fixture)
-        .mode(Mode::Strict)
-        .run_blocking(&tapedeck::agent_fn(charge_agent));
+    let replay = replay_strict(&frozen.fixture, &tapedeck::agent_fn(charge_agent));
     assert!(replay.misses.is_empty(), "{:?}", replay.misses);
     let call = &replay.observation.calls[0];
     assert_eq!(call.source, CallSource::Blocked);
@@ -165,11 +170,7 @@ fn a_run_refused_by_a_breaker_the_fleet_opened_replays_refused() {
     let frozen = freeze(&*store, &tripped.run_id, &suite, "tripped-here");
     assert_eq!(frozen.fixture.input.resilience, None);
     assert_eq!(frozen.fixture.cassette.interactions.len(), 3);
-    assert!(
-        matches!(frozen.reproduction, Reproduction::Reproduced(_)),
-        "{:?}",
-        frozen.reproduction
-    );
+    assert_reproduced(&frozen);
 }
 
 #[test]
@@ -237,16 +238,8 @@ fn a_fleet_breaker_admits_its_probe_in_replay_when_it_did_in_production() {
         "the breaker had tripped at least 300 ms before the run: {probe_after} ms left"
     );
     assert_eq!(frozen.fixture.cassette.interactions.len(), 1, "the probe");
-    assert!(
-        matches!(frozen.reproduction, Reproduction::Reproduced(_)),
-        "{:?}",
-        frozen.reproduction
-    );
-    let replay = |fixture: &tapedeck::Fixture| {
-        tapedeck::replay::Replay::new(fixture)
-            .mode(Mode::Strict)
-            .run_blocking(&tapedeck::agent_fn(patient_agent))
-    };
+    assert_reproduced(&frozen);
+    let replay = |fixture| replay_strict(fixture, &tapedeck::agent_fn(patient_agent));
     let sources = |run: &tapedeck::replay::ReplayRun| -> Vec<CallSource> {
         run.observation.calls.iter().map(|c| c.source).collect()
     };
@@ -314,21 +307,13 @@ fn a_run_with_its_own_breaker_numbers_replays_with_them() {
     assert_eq!(resilience.config(), config);
     assert_eq!(frozen.fixture.cassette.interactions.len(), 1);
     // With the default threshold (3) the replay would retry into a cassette miss.
-    assert!(
-        matches!(frozen.reproduction, Reproduction::Reproduced(_)),
-        "{:?}",
-        frozen.reproduction
-    );
-    let replay = tapedeck::replay::Replay::new(&frozen.fixture)
-        .mode(Mode::Strict)
-        .run_blocking(&tapedeck::agent_fn(charge_agent));
+    assert_reproduced(&frozen);
+    let replay = replay_strict(&frozen.fixture, &tapedeck::agent_fn(charge_agent));
     assert!(replay.misses.is_empty(), "{:?}", replay.misses);
     assert_eq!(replay.observation.calls.len(), 1);
     let mut defaults = frozen.fixture.clone();
     defaults.input.resilience = None;
-    let replay = tapedeck::replay::Replay::new(&defaults)
-        .mode(Mode::Strict)
-        .run_blocking(&tapedeck::agent_fn(charge_agent));
+    let replay = replay_strict(&defaults, &tapedeck::agent_fn(charge_agent));
     assert!(
         !replay.misses.is_empty(),
         "without the recorded numbers the replay goes another way"
@@ -373,16 +358,10 @@ fn a_call_the_deadline_cut_off_replays_cut_off() {
             .contains("deadline"),
         "{cut:?}"
     );
-    assert!(
-        matches!(frozen.reproduction, Reproduction::Reproduced(_)),
-        "{:?}",
-        frozen.reproduction
-    );
+    assert_reproduced(&frozen);
 
     // The replay: the call runs into the deadline again; nothing is missing from the cassette.
-    let replay = tapedeck::replay::Replay::new(&frozen.fixture)
-        .mode(Mode::Strict)
-        .run_blocking(&tapedeck::agent_fn(history_agent));
+    let replay = replay_strict(&frozen.fixture, &tapedeck::agent_fn(history_agent));
     assert!(replay.misses.is_empty(), "{:?}", replay.misses);
     let last = replay.observation.calls.last().unwrap();
     assert_eq!(last.tool, "history");

@@ -14,16 +14,11 @@ fn main() -> ExitCode {
         eprintln!("TAPEDECK_TEST_SUITE is not set: name the suite folder");
         return ExitCode::from(2);
     };
-    let root: &'static str = Box::leak(root.to_string_lossy().into_owned().into_boxed_str());
-    let suite = SuiteRegistration {
-        function: "lookup_agent",
-        root,
-        manifest_dir: env!("CARGO_MANIFEST_DIR"),
-        file: file!(),
-        mode: Some(Mode::Strict),
-        tier: None,
-        tools: None,
-        agent: lookup::erased,
-    };
+    let suite = SuiteRegistration::at(
+        "lookup_agent",
+        std::path::Path::new(&root),
+        Mode::Strict,
+        lookup::erased,
+    );
     tapedeck::cli::main_with(&Harness::new().suite(suite))
 }

@@ -28,18 +28,7 @@ fn main() -> ExitCode {
         );
         return ExitCode::from(2);
     };
-    let dir = std::path::absolute(&dir).unwrap_or(dir);
-    let root: &'static str = Box::leak(dir.to_string_lossy().into_owned().into_boxed_str());
-    let suite = SuiteRegistration {
-        function: "scripted",
-        root,
-        manifest_dir: env!("CARGO_MANIFEST_DIR"),
-        file: file!(),
-        mode: Some(Mode::Strict),
-        tier: None,
-        tools: None,
-        agent: erased,
-    };
+    let suite = SuiteRegistration::at("scripted", &dir, Mode::Strict, erased);
     Harness::new()
         .suite(suite)
         .run(&libtest_mimic::Arguments::from_args())

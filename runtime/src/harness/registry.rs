@@ -44,6 +44,32 @@ pub struct SuiteRegistration {
     pub agent: ErasedAgent,
 }
 
+impl SuiteRegistration {
+    /// A suite registered at run time rather than by `#[agent_fixture]`: the fixture folders in
+    /// `root` (made absolute against the current directory), replayed with `agent` in `mode`.
+    /// For a `harness = false` target or an xtask whose suite folder is chosen when it runs;
+    /// add it with `Harness::suite`. The folder's name is kept for the life of the process.
+    #[track_caller]
+    pub fn at(
+        function: &'static str,
+        root: &std::path::Path,
+        mode: Mode,
+        agent: ErasedAgent,
+    ) -> SuiteRegistration {
+        let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+        SuiteRegistration {
+            function,
+            root: Box::leak(root.to_string_lossy().into_owned().into_boxed_str()),
+            manifest_dir: "",
+            file: std::panic::Location::caller().file(),
+            mode: Some(mode),
+            tier: None,
+            tools: None,
+            agent,
+        }
+    }
+}
+
 /// A standalone live canary check.
 #[derive(Debug, Clone, Copy)]
 pub struct CheckRegistration {
