@@ -45,7 +45,7 @@ impl Clock {
     /// Milliseconds since the start.
     pub fn elapsed_ms(&self) -> u64 {
         match self {
-            Clock::Real { start } => u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX),
+            Clock::Real { start } => duration_ms(start.elapsed()),
             Clock::Virtual { elapsed_ms } => elapsed_ms.load(Ordering::SeqCst),
         }
     }

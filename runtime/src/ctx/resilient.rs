@@ -11,6 +11,7 @@
 //! refuses).
 
 use super::Ctx;
+use super::clock::duration_ms;
 use crate::agent::Declared;
 use crate::resilience::{Admission, BreakerState, GiveUp, RetryPolicy};
 use crate::tool_error::ToolError;
@@ -156,7 +157,7 @@ impl Ctx {
                 "attempt": attempt,
                 "error": error.kind(),
                 "retry": give_up.is_none(),
-                "delay_ms": delay.map(|d| d.as_millis() as u64),
+                "delay_ms": delay.map(duration_ms),
                 "give_up": give_up.map(GiveUp::as_str),
             }),
         );
@@ -171,7 +172,7 @@ impl Ctx {
                 json!({
                     "dependency": dependency,
                     "at_ms": self.inner.clock.elapsed_ms(),
-                    "probe_in_ms": probe_in.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+                    "probe_in_ms": probe_in.map(duration_ms),
                 }),
             );
         }
