@@ -530,6 +530,27 @@ fn panics_errors_and_declarations_are_observed() {
 }
 
 #[test]
+fn json_requests_are_sent_as_they_are() {
+    let cassette = json!({"interactions": [{"tool": "lookup", "effect": "read", "request": {"id": 7}, "response": {"price": 12}}]});
+    let f = fixture("json", json!({"input": null}), json!({}), cassette);
+    let agent = async |ctx: &Ctx, _: Value| -> Result<Value, String> {
+        let (index, response) = ctx
+            .tool("lookup")
+            .call_json_indexed(json!({"id": 7}))
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(json!({"index": index, "response": response}))
+    };
+    let obs = Replay::new(&f).run_blocking(&agent_fn(agent)).observation;
+    assert_eq!(
+        obs.output,
+        Some(json!({"index": 0, "response": {"price": 12}}))
+    );
+    assert_eq!(obs.calls[0].request, json!({"id": 7}));
+    assert_eq!(obs.calls[0].interaction.as_deref(), Some("#0"));
+}
+
+#[test]
 fn artifacts_evidence_and_events_are_observed() {
     let cassette = json!({"interactions": [{"tool": "lookup", "effect": "read", "request": {}, "response": {"price": 12}}]});
     let f = fixture(

@@ -480,6 +480,12 @@ impl<'a> ToolHandle<'a> {
             tool: self.name.to_string(),
             message: format!("arguments do not serialize to JSON: {e}"),
         })?;
+        self.call_json_indexed(request).await
+    }
+
+    /// [`ToolHandle::call_indexed`] with arguments that are already JSON: `request` is sent as
+    /// it is, without being serialized into a new `Value` first.
+    pub async fn call_json_indexed(self, request: Value) -> Result<(usize, Value), ToolError> {
         if self.retry.is_none() && self.dependency.is_none() {
             return self
                 .ctx
