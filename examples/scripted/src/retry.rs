@@ -9,7 +9,7 @@ use tapedeck::{Ctx, ToolError};
 pub(crate) async fn call_with_retries(
     ctx: &Ctx,
     tool: &str,
-    args: &Value,
+    mut args: Value,
     key: Option<&str>,
     retries: u32,
 ) -> Result<(usize, Value), ToolError> {
@@ -19,7 +19,13 @@ pub(crate) async fn call_with_retries(
         if let Some(key) = key {
             handle = handle.idempotency_key(key);
         }
-        match handle.call_indexed(args).await {
+        // The last attempt sends the arguments themselves; earlier ones a copy.
+        let request = if retried < retries {
+            args.clone()
+        } else {
+            std::mem::take(&mut args)
+        };
+        match handle.call_json_indexed(request).await {
             Err(error) if error.is_transient() && retried < retries => {
                 retried += 1;
                 ctx.event(

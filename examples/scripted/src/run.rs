@@ -8,6 +8,7 @@ use crate::step::{ArtifactStep, CallStep, OnError, StatusKind, StatusStep, Step}
 use futures_util::future::join_all;
 use serde_json::{Value, json};
 use std::cell::RefCell;
+use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
@@ -29,16 +30,35 @@ struct RunState {
 #[tapedeck::agent_fixture("fixtures/scripted", mode = "strict")]
 pub async fn scripted(ctx: &Ctx, script: Script) -> Result<Value, ScriptError> {
     let state = RunState::default();
-    for (i, step) in script.steps.iter().enumerate() {
-        run_step(ctx, &state, step, format!("steps[{i}]")).await?;
+    for (index, step) in script.steps.iter().enumerate() {
+        run_step(ctx, &state, step, At::Top(index)).await?;
     }
     Ok(state.output.take().unwrap_or(Value::Null))
 }
 
 type StepFuture<'a> = Pin<Box<dyn Future<Output = Result<(), ScriptError>> + 'a>>;
 
+/// A step's position for error messages (`steps[2]`, `steps[1].parallel[0]`), rendered only
+/// when an error needs it.
+#[derive(Clone, Copy)]
+enum At<'a> {
+    /// `steps[index]`.
+    Top(usize),
+    /// `parent.parallel[index]`.
+    Nested(&'a At<'a>, usize),
+}
+
+impl fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            At::Top(index) => write!(f, "steps[{index}]"),
+            At::Nested(parent, index) => write!(f, "{parent}.parallel[{index}]"),
+        }
+    }
+}
+
 /// Runs one step; `at` is its position for error messages.
-fn run_step<'a>(ctx: &'a Ctx, state: &'a RunState, step: &'a Step, at: String) -> StepFuture<'a> {
+fn run_step<'a>(ctx: &'a Ctx, state: &'a RunState, step: &'a Step, at: At<'a>) -> StepFuture<'a> {
     Box::pin(async move {
         match step {
             Step::Call(call) => run_call(ctx, state, call, &at).await,
@@ -64,10 +84,12 @@ fn run_step<'a>(ctx: &'a Ctx, state: &'a RunState, step: &'a Step, at: String) -
                 Ok(())
             }
             Step::Parallel(p) => {
-                let branches =
-                    p.parallel.iter().enumerate().map(|(i, nested)| {
-                        run_step(ctx, state, nested, format!("{at}.parallel[{i}]"))
-                    });
+                let parent = &at;
+                let branches = p
+                    .parallel
+                    .iter()
+                    .enumerate()
+                    .map(|(i, nested)| run_step(ctx, state, nested, At::Nested(parent, i)));
                 join_all(branches).await.into_iter().collect()
             }
             Step::Event(e) => {
@@ -82,13 +104,13 @@ async fn run_call(
     ctx: &Ctx,
     state: &RunState,
     step: &CallStep,
-    at: &str,
+    at: &dyn fmt::Display,
 ) -> Result<(), ScriptError> {
     let args = state.saved.substitute(&step.args, at)?;
     let result = call_with_retries(
         ctx,
         &step.call,
-        &args,
+        args,
         step.idempotency_key.as_deref(),
         step.retries,
     )
@@ -119,16 +141,16 @@ fn write_artifact(
     ctx: &Ctx,
     state: &RunState,
     step: &ArtifactStep,
-    at: &str,
+    at: &dyn fmt::Display,
 ) -> Result<(), ScriptError> {
-    let value = match (&step.content, &step.from) {
-        (Some(content), _) => state.saved.substitute(content, at)?,
-        (None, Some(name)) => state.saved.get(name, at)?.value,
-        (None, None) => Value::Null,
-    };
-    let written = match &value {
+    let write = |value: &Value| match value {
         Value::String(text) => ctx.artifact(&step.artifact, text),
         other => ctx.artifact_json(&step.artifact, other),
+    };
+    let written = match (&step.content, &step.from) {
+        (Some(content), _) => write(&state.saved.substitute(content, at)?),
+        (None, Some(name)) => state.saved.with(name, at, |saved| write(&saved.value))?,
+        (None, None) => write(&Value::Null),
     };
     written.map(drop).map_err(|source| ScriptError::Artifact {
         step: at.to_string(),

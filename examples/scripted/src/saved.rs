@@ -10,6 +10,7 @@ use crate::error::ScriptError;
 use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::fmt;
 
 /// A value saved by a `call` step.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,13 +52,17 @@ impl Store {
         self.values.borrow_mut().insert(name.to_string(), saved);
     }
 
-    /// The value saved under `name`.
-    pub fn get(&self, name: &str, at: &str) -> Result<Saved, ScriptError> {
+    /// `read` of the value saved under `name`, without copying it.
+    pub(crate) fn with<T>(
+        &self,
+        name: &str,
+        at: &dyn fmt::Display,
+        read: impl FnOnce(&Saved) -> T,
+    ) -> Result<T, ScriptError> {
         let values = self.values.borrow();
-        values
-            .get(name)
-            .cloned()
-            .ok_or_else(|| ScriptError::UnknownName {
+        match values.get(name) {
+            Some(saved) => Ok(read(saved)),
+            None => Err(ScriptError::UnknownName {
                 step: at.to_string(),
                 name: name.to_string(),
                 known: if values.is_empty() {
@@ -65,55 +70,59 @@ impl Store {
                 } else {
                     values.keys().cloned().collect::<Vec<_>>().join(", ")
                 },
-            })
+            }),
+        }
     }
 
     /// `value` with every reference replaced by what it refers to.
-    pub fn substitute(&self, value: &Value, at: &str) -> Result<Value, ScriptError> {
-        Ok(match value {
-            Value::String(text) => match reference(text) {
-                Some(r) => {
-                    let saved = self.get(r.name, at)?;
-                    saved.value.pointer(r.pointer).cloned().ok_or_else(|| {
-                        ScriptError::UnresolvedReference {
-                            step: at.to_string(),
-                            reference: text.clone(),
-                        }
-                    })?
+    pub fn substitute(&self, value: &Value, at: &dyn fmt::Display) -> Result<Value, ScriptError> {
+        let mut out = value.clone();
+        self.resolve(&mut out, at)?;
+        Ok(out)
+    }
+
+    /// Replaces the references inside `value` in place (copying only what they refer to).
+    fn resolve(&self, value: &mut Value, at: &dyn fmt::Display) -> Result<(), ScriptError> {
+        match value {
+            Value::String(text) => {
+                if let Some(r) = reference(text) {
+                    let found =
+                        self.with(r.name, at, |saved| saved.value.pointer(r.pointer).cloned())?;
+                    *value = found.ok_or_else(|| ScriptError::UnresolvedReference {
+                        step: at.to_string(),
+                        reference: text.clone(),
+                    })?;
+                } else if text.starts_with("$$") {
+                    text.remove(0);
                 }
-                None => match text.strip_prefix("$$") {
-                    Some(rest) => Value::String(format!("${rest}")),
-                    None => value.clone(),
-                },
-            },
-            Value::Array(items) => Value::Array(
-                items
-                    .iter()
-                    .map(|v| self.substitute(v, at))
-                    .collect::<Result<_, _>>()?,
-            ),
-            Value::Object(map) => Value::Object(
-                map.iter()
-                    .map(|(k, v)| Ok((k.clone(), self.substitute(v, at)?)))
-                    .collect::<Result<_, ScriptError>>()?,
-            ),
-            other => other.clone(),
-        })
+            }
+            Value::Array(items) => {
+                for item in items {
+                    self.resolve(item, at)?;
+                }
+            }
+            Value::Object(map) => {
+                for item in map.values_mut() {
+                    self.resolve(item, at)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
     }
 
     /// An evidence path: `$name/rest` becomes `/calls/<i>/response/rest` for the call saved as
     /// `name`; any other text is cited as written.
-    pub fn evidence_path(&self, text: &str, at: &str) -> Result<String, ScriptError> {
+    pub fn evidence_path(&self, text: &str, at: &dyn fmt::Display) -> Result<String, ScriptError> {
         let Some(r) = reference(text) else {
             return Ok(text.strip_prefix('$').unwrap_or(text).to_string());
         };
-        let call = self
-            .get(r.name, at)?
-            .call
-            .ok_or_else(|| ScriptError::NoCallIndex {
-                step: at.to_string(),
-                name: r.name.to_string(),
-            })?;
+        let call =
+            self.with(r.name, at, |saved| saved.call)?
+                .ok_or_else(|| ScriptError::NoCallIndex {
+                    step: at.to_string(),
+                    name: r.name.to_string(),
+                })?;
         Ok(format!("/calls/{call}/response{}", r.pointer))
     }
 }
@@ -140,7 +149,7 @@ mod tests {
         let out = store()
             .substitute(
                 &json!({"all": "$quote", "p": ["$quote/price"], "lit": "$$quote", "t": "x $quote"}),
-                "steps[0]",
+                &"steps[0]",
             )
             .unwrap();
         assert_eq!(
@@ -151,22 +160,24 @@ mod tests {
 
     #[test]
     fn unknown_names_and_pointers_are_errors() {
-        let err = store().substitute(&json!("$nope"), "steps[1]").unwrap_err();
+        let err = store()
+            .substitute(&json!("$nope"), &"steps[1]")
+            .unwrap_err();
         assert_eq!(
             err.to_string(),
             "step steps[1]: `$nope` refers to no saved value (saved so far: quote)"
         );
-        assert!(store().substitute(&json!("$quote/missing"), "s").is_err());
+        assert!(store().substitute(&json!("$quote/missing"), &"s").is_err());
     }
 
     #[test]
     fn evidence_paths_resolve_to_call_indices() {
         let s = store();
         assert_eq!(
-            s.evidence_path("$quote/price", "s").unwrap(),
+            s.evidence_path("$quote/price", &"s").unwrap(),
             "/calls/2/response/price"
         );
-        assert_eq!(s.evidence_path("/state/x", "s").unwrap(), "/state/x");
-        assert_eq!(s.evidence_path("$$odd", "s").unwrap(), "$odd");
+        assert_eq!(s.evidence_path("/state/x", &"s").unwrap(), "/state/x");
+        assert_eq!(s.evidence_path("$$odd", &"s").unwrap(), "$odd");
     }
 }
