@@ -26,6 +26,7 @@ pub mod redact;
 pub mod replay;
 pub mod resilience;
 pub mod run;
+mod scratch;
 pub mod store;
 pub mod suggest;
 pub mod tool_error;

@@ -9,7 +9,7 @@ use properties::observation::arb_observation;
 use properties::{arb_key, config};
 use proptest::prelude::*;
 use tapedeck::harness::snapshot::{normalized_observation, snapshot_text};
-use tapedeck::harness::snapshot_text::pretty_sorted_masked;
+use tapedeck::harness::snapshot_text::{pretty_sorted_masked, write_pretty_sorted_masked};
 use tapedeck::json_pointer::PointerPattern;
 
 /// Patterns that hit the observation's real shape (calls, events, outcome, output, usage), the
@@ -56,7 +56,11 @@ proptest! {
             serde_json::to_string_pretty(&normalized_observation(&observation, &volatile)).unwrap();
         let one_pass = pretty_sorted_masked(&observation, &volatile);
         prop_assert_eq!(one_pass.as_deref(), Some(via_value.as_str()));
-        prop_assert_eq!(snapshot_text(&observation, &volatile), via_value);
+        prop_assert_eq!(&snapshot_text(&observation, &volatile), &via_value);
+        // Into a buffer that held an earlier text: replaced, not appended to.
+        let mut reused = b"an earlier snapshot".to_vec();
+        prop_assert!(write_pretty_sorted_masked(&observation, &volatile, &mut reused));
+        prop_assert_eq!(String::from_utf8(reused).unwrap(), via_value);
     }
 }
 

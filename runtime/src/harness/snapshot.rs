@@ -45,10 +45,28 @@ pub fn normalized_observation(observation: &Observation, volatile: &[PointerPatt
 /// keys. Written in one pass without the intermediate `Value` (same bytes; see
 /// `snapshot_text`), falling back to the `Value` path for what that pass does not render.
 pub fn snapshot_text(observation: &Observation, volatile: &[PointerPattern]) -> String {
-    super::snapshot_text::pretty_sorted_masked(observation, volatile).unwrap_or_else(|| {
-        serde_json::to_string_pretty(&normalized_observation(observation, volatile))
-            .unwrap_or_default()
+    super::snapshot_text::pretty_sorted_masked(observation, volatile)
+        .unwrap_or_else(|| value_path_text(observation, volatile))
+}
+
+/// Calls `f` with [`snapshot_text`], written into a buffer this thread reuses.
+pub(crate) fn with_snapshot_text<R>(
+    observation: &Observation,
+    volatile: &[PointerPattern],
+    f: impl FnOnce(&str) -> R,
+) -> R {
+    crate::scratch::with_buffer(|text| {
+        let written = super::snapshot_text::write_pretty_sorted_masked(observation, volatile, text);
+        match written.then(|| std::str::from_utf8(text).ok()).flatten() {
+            Some(text) => f(text),
+            None => f(&value_path_text(observation, volatile)),
+        }
     })
+}
+
+/// The snapshot text through the intermediate `Value`.
+fn value_path_text(observation: &Observation, volatile: &[PointerPattern]) -> String {
+    serde_json::to_string_pretty(&normalized_observation(observation, volatile)).unwrap_or_default()
 }
 
 /// One snapshot assertion.
@@ -119,11 +137,14 @@ pub fn assert_snapshot(assertion: &SnapshotAssertion<'_>) -> SnapshotOutcome {
     let update = update_mode();
     // Fast path: the stored body is byte-for-byte the new content (what this module and
     // `cargo insta accept` write). Anything else goes through insta's own parser.
-    let fast_match = std::fs::read_to_string(&path)
-        .ok()
-        .as_deref()
-        .and_then(snapshot_body)
-        .is_some_and(|body| normalize(body) == new_text);
+    let fast_match = crate::scratch::with_buffer(|stored| {
+        std::fs::File::open(&path)
+            .and_then(|mut file| std::io::Read::read_to_end(&mut file, stored))
+            .ok()
+            .and_then(|_| std::str::from_utf8(stored).ok())
+            .and_then(snapshot_body)
+            .is_some_and(|body| normalize(body) == new_text)
+    });
     let old_text = if fast_match {
         None
     } else {

@@ -4,7 +4,7 @@ use super::discover::suite_dir;
 use super::record::{configured_store, trial_record};
 use super::registry::SuiteRegistration;
 use super::report::FailureReport;
-use super::snapshot::{SnapshotAssertion, SnapshotOutcome, assert_snapshot, snapshot_text};
+use super::snapshot::{SnapshotAssertion, SnapshotOutcome, assert_snapshot, with_snapshot_text};
 use crate::contract::Validators;
 use crate::fixture::{Fixture, files};
 use crate::mode::Mode;
@@ -121,18 +121,19 @@ pub fn replay_fixture(
     let wants_snapshot = snapshots && fixture.expected.snapshot.unwrap_or(mode != Mode::Live);
     let snapshot = wants_snapshot.then(|| {
         let volatile = fixture.expected.volatile_patterns();
-        let content = snapshot_text(&run.observation, &volatile);
         let source = format!(
             "{}/{}",
             relative_to_manifest(suite, &suite_dir(suite)),
             fixture.id
         );
-        assert_snapshot(&SnapshotAssertion {
-            dir: &fixture.dir.join(files::SNAPSHOTS),
-            name: SNAPSHOT_NAME,
-            content: &content,
-            source: &source,
-            expression: trial_name,
+        with_snapshot_text(&run.observation, &volatile, |content| {
+            assert_snapshot(&SnapshotAssertion {
+                dir: &fixture.dir.join(files::SNAPSHOTS),
+                name: SNAPSHOT_NAME,
+                content,
+                source: &source,
+                expression: trial_name,
+            })
         })
     });
     TrialResult {

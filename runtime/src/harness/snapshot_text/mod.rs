@@ -35,25 +35,41 @@ pub fn pretty_sorted_masked<T: Serialize + ?Sized>(
     value: &T,
     volatile: &[PointerPattern],
 ) -> Option<String> {
+    let mut text = Vec::with_capacity(16 * 1024);
+    write_pretty_sorted_masked(value, volatile, &mut text)
+        .then(|| String::from_utf8(text).ok())
+        .flatten()
+}
+
+/// [`pretty_sorted_masked`] into `text` (cleared first); `false` if `value` holds something
+/// only the `Value` path renders. The text is UTF-8.
+pub fn write_pretty_sorted_masked<T: Serialize + ?Sized>(
+    value: &T,
+    volatile: &[PointerPattern],
+    text: &mut Vec<u8>,
+) -> bool {
+    text.clear();
     let mut out = Out {
-        buf: Vec::with_capacity(16 * 1024),
+        buf: std::mem::take(text),
         volatile,
         tokens: Vec::new(),
         tracking: !volatile.is_empty(),
         entries: Vec::new(),
         scratch: Vec::new(),
     };
-    if out.masked() {
+    let written = if out.masked() {
         out.placeholder();
+        true
     } else {
         value
             .serialize(Node {
                 out: &mut out,
                 depth: 0,
             })
-            .ok()?;
-    }
-    String::from_utf8(out.buf).ok()
+            .is_ok()
+    };
+    *text = out.buf;
+    written
 }
 
 /// The text so far, and where the serializer is: the path is tracked only while some pattern
