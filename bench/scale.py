@@ -104,6 +104,23 @@ def median_run(cmd, env, runs, what):
     return statistics.median(walls), max(rss, default=None)
 
 
+def median_pairs(cmd, baseline, env, runs):
+    """Runs `cmd` and `baseline` alternately `runs` times each: their median walls, the median
+    of the per-pair ratios cmd / baseline, and the peak RSS of `cmd`."""
+    walls, bases, ratios, rss = [], [], [], []
+    for _ in range(runs):
+        wall, peak, code = run(cmd, env)
+        base, _, base_code = run(baseline, env)
+        if code != 0 or base_code != 0:
+            raise SystemExit(f"a paired run failed (exit {code}, {base_code}): {' '.join(cmd)}")
+        walls.append(wall)
+        bases.append(base)
+        ratios.append(wall / base)
+        if peak is not None:
+            rss.append(peak)
+    return statistics.median(walls), statistics.median(bases), statistics.median(ratios), max(rss, default=None)
+
+
 def suite_env(suite):
     env = dict(os.environ)
     env.update({"TAPEDECK_BENCH_SUITE": suite, "CI": "true"})
@@ -143,16 +160,20 @@ def bench_harness(results, bins, sizes, runs):
         env = suite_env(suite)
         row = {"n": n}
         for profile in ("release", "dev"):
-            for threads, label in ((["--test-threads", "1"], "1 thread"), ([], "default threads")):
-                wall, rss = median_run([bins[profile], "-q", *threads], env, runs, "harness")
-                row[f"{profile} harness {label} us/fixture"] = wall * 1e6 / n
-                row[f"{profile} harness {label} peak MiB"] = rss
-            wall, _ = median_run([bins[f"parse_only {profile}"], suite], env, runs, "parse_only")
-            row[f"{profile} parse_only us/fixture"] = wall * 1e6 / n
+            # One thread, interleaved with parse_only run by run, so that a drift in the
+            # machine's speed moves both; the ratio reported is the median of the pairs'.
+            harness, parse, ratio, rss = median_pairs(
+                [bins[profile], "-q", "--test-threads", "1"], [bins[f"parse_only {profile}"], suite],
+                env, runs)
+            row[f"{profile} harness 1 thread us/fixture"] = harness * 1e6 / n
+            row[f"{profile} harness 1 thread peak MiB"] = rss
+            row[f"{profile} parse_only us/fixture"] = parse * 1e6 / n
+            row[f"{profile} ratio to parse_only (1 thread, median of pairs)"] = ratio
+            wall, rss = median_run([bins[profile], "-q"], env, runs, "harness")
+            row[f"{profile} harness default threads us/fixture"] = wall * 1e6 / n
+            row[f"{profile} harness default threads peak MiB"] = rss
         release_parse = row["release parse_only us/fixture"]
-        row["release ratio to parse_only (1 thread)"] = row["release harness 1 thread us/fixture"] / release_parse
         row["dev ratio to release parse_only (1 thread)"] = row["dev harness 1 thread us/fixture"] / release_parse
-        row["dev ratio to dev parse_only (1 thread)"] = row["dev harness 1 thread us/fixture"] / row["dev parse_only us/fixture"]
         for args, label in ((["--list"], "list"), (["--list", "--format", "terse"], "list terse"),
                             (["--list", "--ignored"], "list ignored")):
             wall, rss = median_run([bins["release"], *args], env, runs, label)
