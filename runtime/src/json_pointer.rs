@@ -151,7 +151,8 @@ pub fn resolve_tokens<'a, S: AsRef<str>>(doc: &'a Value, tokens: &[S]) -> Option
 }
 
 /// Parses an RFC 6901 array index (no leading zeros, no sign).
-fn parse_index(token: &str) -> Option<usize> {
+/// An RFC 6901 array index: decimal digits without a leading zero.
+pub(crate) fn parse_index(token: &str) -> Option<usize> {
     if token.is_empty() || (token.len() > 1 && token.starts_with('0')) {
         return None;
     }

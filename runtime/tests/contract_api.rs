@@ -15,7 +15,7 @@ fn observation() -> Observation {
             tool: "lookup".into(),
             effect: Effect::Read,
             request: json!({"id": "T-1"}),
-            response: Some(json!({"status": "open"})),
+            response: Some(std::sync::Arc::new(json!({"status": "open"}))),
             error: None,
             source: CallSource::Cassette,
             interaction: Some("i0".into()),

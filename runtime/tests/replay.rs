@@ -223,7 +223,7 @@ fn live_mode_runs_reads_for_real_and_reports_the_difference() {
         CallSource::Cassette,
         "writes are answered from the cassette in live mode"
     );
-    assert_eq!(calls[2].response, Some(json!({"ok": true})));
+    assert_eq!(calls[2].response.as_deref(), Some(&json!({"ok": true})));
     assert_eq!(writes.load(Ordering::SeqCst), 0);
 }
 
@@ -587,7 +587,7 @@ fn artifacts_evidence_and_events_are_observed() {
         obs.artifacts[1].sha256,
         "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
     );
-    let doc = obs.evidence_document(f.input.state.as_ref());
+    let doc = obs.evidence_document(f.input.state.as_deref());
     assert_eq!(
         tapedeck::json_pointer::Pointer::parse("/calls/0/response/price")
             .unwrap()

@@ -151,6 +151,9 @@ fn live_mode_runs_reads_for_real_but_never_writes() {
         ),
         ("/cents", Some(json!(100)), Some(json!(120)))
     );
-    assert_eq!(run.observation.calls[1].response, Some(json!({"order": 9})));
+    assert_eq!(
+        run.observation.calls[1].response.as_deref(),
+        Some(&json!({"order": 9}))
+    );
     assert_eq!(orders.load(Ordering::SeqCst), 0);
 }

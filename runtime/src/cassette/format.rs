@@ -4,6 +4,7 @@ use crate::effect::Effect;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::sync::Arc;
 
 /// The only cassette format version this release reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
@@ -101,13 +102,14 @@ pub struct Interaction {
     /// The tool's JSON arguments (normalized and redacted).
     #[serde(deserialize_with = "crate::fixture::strict::value")]
     pub request: Value,
-    /// The tool's JSON result. Required unless `error` or `fault` stands instead.
+    /// The tool's JSON result. Required unless `error` or `fault` stands instead. Shared: a
+    /// replay's observation keeps the recorded response without copying it.
     #[serde(
         default,
         deserialize_with = "crate::fixture::strict::option_value",
         skip_serializing_if = "Option::is_none"
     )]
-    pub response: Option<Value>,
+    pub response: Option<Arc<Value>>,
     /// A real failure that was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<RecordedError>,

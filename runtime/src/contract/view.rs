@@ -9,7 +9,7 @@
 
 use super::evaluate::JudgeInput;
 use super::judgement::Violation;
-use crate::json_pointer::PointerPattern;
+use crate::json_pointer::{PointerPattern, parse_index};
 use crate::observation::Observation;
 use crate::verdict::{FailureClass, reason};
 use serde_json::Value;
@@ -86,11 +86,19 @@ impl<'a> View<'a> {
         {
             rest.remove_from(self.output.to_mut());
         }
+        // `/calls/<i or *>/request/...`: the rest is built once, not once per call.
+        let [calls, which, request, ..] = pattern.tokens() else {
+            return;
+        };
+        if calls != "calls" || request != "request" {
+            return;
+        }
+        let Some(rest) = pattern.strip_prefix(&["calls", which, "request"]) else {
+            return;
+        };
+        let only = (which != "*").then(|| parse_index(which));
         for (i, request) in self.requests.iter_mut().enumerate() {
-            let index = i.to_string();
-            if let Some(rest) = pattern.strip_prefix(&["calls", &index, "request"])
-                && rest.is_present_in(request)
-            {
+            if only.is_none_or(|only| only == Some(i)) && rest.is_present_in(request) {
                 rest.remove_from(request.to_mut());
             }
         }

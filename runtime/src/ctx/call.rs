@@ -10,6 +10,7 @@ use crate::observation::{CallError, CallRecord, CallSource, LedgerOutcome};
 use crate::tool_error::ToolError;
 use crate::toolbox::{ToolCall, Toolbox};
 use serde_json::Value;
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -19,7 +20,9 @@ const LIVE_DIFF_LIMIT: usize = 50;
 /// How a call ended, before it is written to the journal.
 struct Finished {
     effect: Effect,
-    result: Result<Value, ToolError>,
+    /// Shared with the cassette for a recorded answer; the journal keeps this one and the agent
+    /// gets a copy.
+    result: Result<Arc<Value>, ToolError>,
     source: CallSource,
     interaction: Option<String>,
     fault: Option<FaultKind>,
@@ -32,6 +35,14 @@ struct Finished {
 
 impl Finished {
     fn new(effect: Effect, result: Result<Value, ToolError>, source: CallSource) -> Finished {
+        Finished::shared(effect, result.map(Arc::new), source)
+    }
+
+    fn shared(
+        effect: Effect,
+        result: Result<Arc<Value>, ToolError>,
+        source: CallSource,
+    ) -> Finished {
         let ledger = effect.is_side_effect().then(|| outcome_of_result(&result));
         Finished {
             effect,
@@ -180,7 +191,7 @@ impl Ctx {
             }
             journal.record_call(record, finished.ledger);
         }
-        finished.result.map(|v| (index, v))
+        finished.result.map(|v| (index, Arc::unwrap_or_clone(v)))
     }
 
     /// Why the call may not run at all (allowlist), if it may not.
@@ -389,7 +400,7 @@ impl Ctx {
                             _ => None,
                         };
                         Finished {
-                            result,
+                            result: result.map(Arc::new),
                             source: CallSource::Live,
                             live_diff,
                             ..recorded
@@ -468,7 +479,7 @@ fn outcome_of_answer(fault: Option<FaultKind>, error: Option<ErrorKind>) -> Ledg
 }
 
 /// What a real tool's result means for the side-effect ledger.
-fn outcome_of_result(result: &Result<Value, ToolError>) -> LedgerOutcome {
+fn outcome_of_result<T>(result: &Result<T, ToolError>) -> LedgerOutcome {
     match result {
         Ok(_) => LedgerOutcome::Answered,
         Err(

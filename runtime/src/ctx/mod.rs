@@ -57,7 +57,7 @@ pub(crate) struct Inner {
     deadline_ms: Option<u64>,
     allowlist: Option<HashSet<String>>,
     task_id: Option<String>,
-    state: Option<Map<String, Value>>,
+    state: Option<Arc<Map<String, Value>>>,
     started_at: SystemTime,
     capture: Option<Capture>,
     resilience: Arc<Resilience>,
@@ -152,7 +152,7 @@ impl CtxBuilder {
             deadline_ms: self.timeout.map(clock::duration_ms),
             allowlist: self.allowlist,
             task_id: self.task_id,
-            state: self.state,
+            state: self.state.map(Arc::new),
             started_at: SystemTime::now(),
             capture: self.capture,
             resilience: self.resilience.unwrap_or_default(),
@@ -168,7 +168,7 @@ pub(crate) struct Parts {
     pub deadline_ms: Option<u64>,
     pub allowlist: Option<Vec<String>>,
     pub task_id: Option<String>,
-    pub state: Option<Map<String, Value>>,
+    pub state: Option<Arc<Map<String, Value>>>,
     pub started_at: SystemTime,
     pub capture: Option<Capture>,
     pub resilience: Arc<Resilience>,
@@ -333,7 +333,7 @@ impl Ctx {
 
     /// The state snapshot the run works from.
     pub fn state(&self) -> Option<&Map<String, Value>> {
-        self.inner.state.as_ref()
+        self.inner.state.as_deref()
     }
 
     /// The task id.

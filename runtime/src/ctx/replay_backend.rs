@@ -36,7 +36,8 @@ pub(crate) enum Plan {
 pub(crate) struct Answer {
     pub interaction: String,
     pub effect: Effect,
-    pub result: Result<Value, ToolError>,
+    /// The recorded response is shared with the cassette, not copied.
+    pub result: Result<Arc<Value>, ToolError>,
     pub error_kind: Option<ErrorKind>,
     pub fault: Option<FaultKind>,
     pub duration_ms: u64,
@@ -125,7 +126,10 @@ fn answer(interaction: &Interaction, id: String, live: Option<Toolbox>) -> Answe
                 error.message.clone(),
                 error.retry_after_ms,
             )),
-            None => Ok(interaction.response.clone().unwrap_or(Value::Null)),
+            None => Ok(interaction
+                .response
+                .clone()
+                .unwrap_or_else(|| Arc::new(Value::Null))),
         },
         Some(kind) => Err(fault_error(
             &tool,

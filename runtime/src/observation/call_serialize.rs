@@ -87,6 +87,7 @@ mod tests {
     use crate::cassette::FaultKind;
     use crate::effect::Effect;
     use serde_json::json;
+    use std::sync::Arc;
 
     fn call(source: CallSource) -> CallRecord {
         CallRecord {
@@ -94,7 +95,7 @@ mod tests {
             tool: "search".into(),
             effect: Effect::Read,
             request: json!({"q": "x"}),
-            response: Some(json!({"hits": [1]})),
+            response: Some(Arc::new(json!({"hits": [1]}))),
             error: None,
             source,
             interaction: Some("i2".into()),

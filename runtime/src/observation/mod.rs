@@ -7,6 +7,7 @@ use crate::cassette::format::{FaultKind, Usage};
 use crate::effect::Effect;
 use serde::Serialize;
 use serde_json::Value;
+use std::sync::Arc;
 
 mod call_serialize;
 
@@ -134,8 +135,8 @@ pub struct CallRecord {
     pub effect: Effect,
     /// The request, normalized.
     pub request: Value,
-    /// The response the agent received, if any.
-    pub response: Option<Value>,
+    /// The response the agent received, if any. In replay it is shared with the cassette.
+    pub response: Option<Arc<Value>>,
     /// The error the agent received, if any.
     pub error: Option<CallError>,
     /// Where the answer came from.
@@ -244,7 +245,7 @@ impl Observation {
         let calls: Vec<Value> = self
             .calls
             .iter()
-            .map(|c| serde_json::json!({ "response": c.response.clone().unwrap_or(Value::Null) }))
+            .map(|c| serde_json::json!({ "response": c.response.as_deref().cloned().unwrap_or(Value::Null) }))
             .collect();
         serde_json::json!({
             "state": state.cloned().map(Value::Object).unwrap_or(Value::Null),

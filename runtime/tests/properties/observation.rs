@@ -154,7 +154,7 @@ fn arb_call() -> impl Strategy<Value = CallRecord> {
                 tool,
                 effect,
                 request,
-                response,
+                response: response.map(std::sync::Arc::new),
                 error,
                 source,
                 interaction,

@@ -96,7 +96,7 @@ pub(crate) fn unresolved(
             };
             let found = match rest.split_first() {
                 Some((key, tail)) if key == "response" => {
-                    let response = call.response.as_ref().unwrap_or(&Value::Null);
+                    let response = call.response.as_deref().unwrap_or(&Value::Null);
                     resolve_tokens(response, tail).is_some()
                 }
                 _ => false,

@@ -64,6 +64,9 @@ pub(crate) fn check(rule: &OutputRule, view: &View<'_>, out: &mut Vec<Violation>
             );
         }
     }
+    if rule.contains.is_none() && rule.regex.is_none() {
+        return;
+    }
     let text = text_of(output);
     if let Some(needles) = &rule.contains {
         let missing = missing_needles(needles, &text);

@@ -8,6 +8,7 @@ use crate::observation::{
 };
 use crate::verdict::{FailureClass, Verdict};
 use serde_json::{Map, Value, json};
+use std::sync::Arc;
 
 /// Builds an [`Observation`]; call modifiers apply to the last call added.
 #[derive(Default)]
@@ -36,7 +37,7 @@ impl Obs {
             tool: tool.to_string(),
             effect,
             request,
-            response: Some(json!({"ok": true})),
+            response: Some(Arc::new(json!({"ok": true}))),
             error: None,
             source: CallSource::Cassette,
             interaction: Some(format!("i{index}")),
@@ -70,7 +71,7 @@ impl Obs {
         self.0.ledger.iter_mut().find(|e| e.call == index)
     }
     pub fn response(mut self, v: Value) -> Obs {
-        self.last().response = Some(v);
+        self.last().response = Some(Arc::new(v));
         self
     }
     pub fn key(mut self, key: &str) -> Obs {
