@@ -5,6 +5,7 @@
 //! and the differing paths of a cassette miss.
 
 use serde_json::Value;
+use std::borrow::Cow;
 use std::fmt;
 
 /// A parsed RFC 6901 JSON Pointer: a list of unescaped reference tokens.
@@ -37,14 +38,8 @@ impl Pointer {
         if text.is_empty() {
             return Ok(Pointer::root());
         }
-        let Some(rest) = text.strip_prefix('/') else {
-            return Err(PointerError::MissingLeadingSlash(text.to_string()));
-        };
-        let mut tokens = Vec::new();
-        for raw in rest.split('/') {
-            tokens.push(unescape(raw).ok_or_else(|| PointerError::BadEscape(text.to_string()))?);
-        }
-        Ok(Pointer { tokens })
+        let tokens = borrowed_tokens(text)?;
+        Ok(Pointer::from_tokens(tokens))
     }
 
     /// Builds a pointer from unescaped tokens.
@@ -116,9 +111,23 @@ pub fn escape(token: &str) -> String {
     }
 }
 
-fn unescape(raw: &str) -> Option<String> {
+/// The unescaped tokens of an RFC 6901 pointer, borrowed from `text` where no escape needs
+/// undoing: what [`Pointer::parse`] parses, for a caller that only looks.
+pub(crate) fn borrowed_tokens(text: &str) -> Result<Vec<Cow<'_, str>>, PointerError> {
+    if text.is_empty() {
+        return Ok(Vec::new());
+    }
+    let Some(rest) = text.strip_prefix('/') else {
+        return Err(PointerError::MissingLeadingSlash(text.to_string()));
+    };
+    rest.split('/')
+        .map(|raw| unescape(raw).ok_or_else(|| PointerError::BadEscape(text.to_string())))
+        .collect()
+}
+
+fn unescape(raw: &str) -> Option<Cow<'_, str>> {
     if !raw.contains('~') {
-        return Some(raw.to_string());
+        return Some(Cow::Borrowed(raw));
     }
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars();
@@ -133,7 +142,7 @@ fn unescape(raw: &str) -> Option<String> {
             out.push(c);
         }
     }
-    Some(out)
+    Some(Cow::Owned(out))
 }
 
 /// Resolves unescaped tokens in `doc`.
@@ -151,7 +160,6 @@ pub fn resolve_tokens<'a, S: AsRef<str>>(doc: &'a Value, tokens: &[S]) -> Option
 }
 
 /// Parses an RFC 6901 array index (no leading zeros, no sign).
-/// An RFC 6901 array index: decimal digits without a leading zero.
 pub(crate) fn parse_index(token: &str) -> Option<usize> {
     if token.is_empty() || (token.len() > 1 && token.starts_with('0')) {
         return None;

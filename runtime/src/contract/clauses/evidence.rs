@@ -7,7 +7,7 @@
 use crate::contract::judgement::Violation;
 use crate::contract::model::EvidenceRule;
 use crate::contract::view::View;
-use crate::json_pointer::{Pointer, resolve_tokens};
+use crate::json_pointer::{borrowed_tokens, parse_index, resolve_tokens};
 use crate::observation::Observation;
 use crate::verdict::{FailureClass, reason};
 use serde_json::{Map, Value, json};
@@ -67,28 +67,26 @@ pub(crate) fn unresolved(
     obs: &Observation,
     state: Option<&Map<String, Value>>,
 ) -> Option<String> {
-    let pointer = match Pointer::parse(path) {
-        Ok(p) => p,
+    let tokens = match borrowed_tokens(path) {
+        Ok(tokens) => tokens,
         Err(err) => return Some(format!("not a JSON Pointer ({err})")),
     };
-    match pointer.tokens() {
+    match tokens.as_slice() {
         [root, rest @ ..] if root == "state" && !rest.is_empty() => {
             let Some(state) = state else {
                 return Some("the fixture has no state".to_string());
             };
             let (first, tail) = rest.split_first()?;
-            match state.get(first).and_then(|v| resolve_tokens(v, tail)) {
+            match state
+                .get(first.as_ref())
+                .and_then(|v| resolve_tokens(v, tail))
+            {
                 Some(_) => None,
                 None => Some("no such key in the state".to_string()),
             }
         }
         [root, index, rest @ ..] if root == "calls" && !rest.is_empty() => {
-            let Some(call) = index
-                .parse::<usize>()
-                .ok()
-                .filter(|i| i.to_string() == *index)
-                .and_then(|i| obs.calls.get(i))
-            else {
+            let Some(call) = parse_index(index).and_then(|i| obs.calls.get(i)) else {
                 return Some(format!(
                     "no such call (the run made {} call(s))",
                     obs.calls.len()

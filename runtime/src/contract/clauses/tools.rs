@@ -53,7 +53,7 @@ fn required(rule: &ToolsRule, names: &[&str], out: &mut Vec<Violation>) {
     for (i, req) in rule.required.iter().enumerate() {
         let n = count(names, &req.name);
         let min = req.min.unwrap_or(1);
-        let bounds = json!({"name": req.name, "min": min, "max": req.max});
+        let bounds = || json!({"name": req.name, "min": min, "max": req.max});
         if n < min {
             let message = format!(
                 "{:?} was called {n} time(s), at least {min} required",
@@ -66,7 +66,7 @@ fn required(rule: &ToolsRule, names: &[&str], out: &mut Vec<Violation>) {
                     FailureClass::SilentDrift,
                     message,
                 )
-                .with_values(bounds.clone(), json!(n)),
+                .with_values(bounds(), json!(n)),
             );
         }
         if let Some(max) = req.max.filter(|max| n > *max) {
@@ -81,7 +81,7 @@ fn required(rule: &ToolsRule, names: &[&str], out: &mut Vec<Violation>) {
                     FailureClass::Policy,
                     message,
                 )
-                .with_values(bounds, json!(n)),
+                .with_values(bounds(), json!(n)),
             );
         }
     }
