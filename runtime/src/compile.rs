@@ -86,7 +86,7 @@ pub fn json_schema(schema: &Value) -> Result<Arc<jsonschema::Validator>, Compile
 }
 
 /// Feeds a JSON value's structure into a hasher without allocating.
-fn hash_value(value: &Value, state: &mut impl std::hash::Hasher) {
+pub(crate) fn hash_value(value: &Value, state: &mut impl std::hash::Hasher) {
     use std::hash::Hash;
     match value {
         Value::Null => 0u8.hash(state),

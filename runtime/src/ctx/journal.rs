@@ -7,6 +7,8 @@ use crate::observation::{
     ArtifactRecord, CallRecord, EventRecord, LedgerEntry, LedgerOutcome, Observation,
 };
 use serde_json::Value;
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hasher};
 
 /// The growing record of a run. Owned by the `Ctx` behind a lock.
 #[derive(Debug, Default)]
@@ -24,7 +26,8 @@ pub struct Journal {
 impl Journal {
     /// Records a finished call, and its ledger entry when `ledger` is set (side effects, and
     /// blocked calls kept as evidence). Concurrent calls may finish out of order; calls and the
-    /// ledger stay in call (start) order, and attempts are numbered in that order.
+    /// ledger stay in call (start) order, and attempts are numbered in that order when the
+    /// observation is built.
     pub fn record_call(&mut self, call: CallRecord, ledger: Option<LedgerOutcome>) {
         let entry = ledger.map(|outcome| LedgerEntry {
             call: call.index,
@@ -39,36 +42,7 @@ impl Journal {
         if let Some(entry) = entry {
             let position = self.ledger.partition_point(|e| e.call < entry.call);
             self.ledger.insert(position, entry);
-            self.number_attempts();
         }
-    }
-
-    /// Numbers each ledger entry within its group: the same tool and idempotency key, or,
-    /// without keys, the same tool and request.
-    fn number_attempts(&mut self) {
-        for i in 0..self.ledger.len() {
-            let earlier = (0..i).filter(|&j| self.same_group(j, i)).count();
-            self.ledger[i].attempt = earlier as u32 + 1;
-        }
-    }
-
-    fn same_group(&self, a: usize, b: usize) -> bool {
-        let (x, y) = (&self.ledger[a], &self.ledger[b]);
-        if x.tool != y.tool {
-            return false;
-        }
-        match (&x.idempotency_key, &y.idempotency_key) {
-            (Some(k), Some(l)) => k == l,
-            (None, None) => self.request_of(x.call) == self.request_of(y.call),
-            _ => false,
-        }
-    }
-
-    fn request_of(&self, index: usize) -> Option<&Value> {
-        self.calls
-            .iter()
-            .find(|c| c.index == index)
-            .map(|c| &c.request)
     }
 
     /// Records an artifact (a second write to the same path replaces the first).
@@ -94,10 +68,12 @@ impl Journal {
 
     /// Moves the contents out into an observation (the run is over; nothing is copied).
     pub fn take_observation(&mut self) -> Observation {
+        let mut ledger = std::mem::take(&mut self.ledger);
+        number_attempts(&mut ledger, &self.calls);
         Observation {
             artifacts: std::mem::take(&mut self.artifacts),
             calls: std::mem::take(&mut self.calls),
-            ledger: std::mem::take(&mut self.ledger),
+            ledger,
             evidence: std::mem::take(&mut self.evidence),
             events: std::mem::take(&mut self.events),
             usage: self.usage,
@@ -107,15 +83,64 @@ impl Journal {
 
     /// Builds the observation (the journal keeps its contents).
     pub fn to_observation(&self) -> Observation {
+        let mut ledger = self.ledger.clone();
+        number_attempts(&mut ledger, &self.calls);
         Observation {
             artifacts: self.artifacts.clone(),
             calls: self.calls.clone(),
-            ledger: self.ledger.clone(),
+            ledger,
             evidence: self.evidence.clone(),
             events: self.events.clone(),
             usage: self.usage,
             ..Observation::default()
         }
+    }
+}
+
+/// A keyless group's request (absent if the call is not in the journal) and its count so far.
+type RequestCount<'a> = (Option<&'a Value>, u32);
+
+/// Numbers each ledger entry within its group, in call order: the same tool and idempotency
+/// key, or, without a key, the same tool and an equal request. One pass, so a run with many
+/// side effects is not slowed down by them. `calls` is in index order.
+fn number_attempts(ledger: &mut [LedgerEntry], calls: &[CallRecord]) {
+    let request_of = |index: usize| {
+        calls
+            .binary_search_by_key(&index, |c| c.index)
+            .ok()
+            .map(|i| &calls[i].request)
+    };
+    let mut keyed: HashMap<(&str, &str), u32> = HashMap::new();
+    // Keyless groups by tool and request hash; equal hashes are told apart by the request.
+    let mut keyless: HashMap<(&str, u64), Vec<RequestCount<'_>>> = HashMap::new();
+    let attempts: Vec<u32> = ledger
+        .iter()
+        .map(|entry| {
+            let count = match &entry.idempotency_key {
+                Some(key) => keyed.entry((&entry.tool, key)).or_default(),
+                None => {
+                    let request = request_of(entry.call);
+                    let mut hasher = DefaultHasher::new();
+                    if let Some(request) = request {
+                        crate::compile::hash_value(request, &mut hasher);
+                    }
+                    let groups = keyless.entry((&entry.tool, hasher.finish())).or_default();
+                    let at = match groups.iter().position(|(r, _)| *r == request) {
+                        Some(at) => at,
+                        None => {
+                            groups.push((request, 0));
+                            groups.len() - 1
+                        }
+                    };
+                    &mut groups[at].1
+                }
+            };
+            *count += 1;
+            *count
+        })
+        .collect();
+    for (entry, attempt) in ledger.iter_mut().zip(attempts) {
+        entry.attempt = attempt;
     }
 }
 
@@ -129,4 +154,80 @@ fn artifact_content(path: &str, bytes: &[u8]) -> Option<Value> {
     std::str::from_utf8(bytes)
         .ok()
         .map(|s| Value::String(s.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::effect::Effect;
+    use crate::observation::CallSource;
+    use serde_json::json;
+
+    fn call(index: usize, tool: &str, request: Value, key: Option<&str>) -> CallRecord {
+        CallRecord {
+            index,
+            tool: tool.into(),
+            effect: Effect::Write,
+            request,
+            response: None,
+            error: None,
+            source: CallSource::Live,
+            interaction: None,
+            fault: None,
+            idempotency_key: key.map(str::to_string),
+            started_ms: 0,
+            duration_ms: 0,
+            live_diff: None,
+        }
+    }
+
+    fn attempts(journal: &Journal) -> Vec<(usize, u32)> {
+        journal
+            .to_observation()
+            .ledger
+            .iter()
+            .map(|e| (e.call, e.attempt))
+            .collect()
+    }
+
+    #[test]
+    fn attempts_count_per_tool_and_key_or_request_in_call_order() {
+        let mut journal = Journal::default();
+        // Finished out of order: 3 before 1.
+        let calls = [
+            call(0, "send", json!({"to": "a"}), None),
+            call(3, "send", json!({"to": "a"}), None),
+            call(1, "send", json!({"to": "b"}), None),
+            call(2, "pay", json!({"to": "a"}), None),
+            call(4, "send", json!({"to": "a"}), Some("k")),
+            call(5, "send", json!({"to": "b"}), Some("k")),
+            call(6, "send", json!({"to": "a"}), None),
+        ];
+        for c in calls {
+            journal.record_call(c, Some(LedgerOutcome::Answered));
+        }
+        assert_eq!(
+            attempts(&journal),
+            [(0, 1), (1, 1), (2, 1), (3, 2), (4, 1), (5, 2), (6, 3)],
+            "keyless calls group by tool and equal request, keyed ones by tool and key"
+        );
+        let taken = journal.take_observation();
+        let numbers: Vec<u32> = taken.ledger.iter().map(|e| e.attempt).collect();
+        assert_eq!(
+            numbers,
+            [1, 1, 1, 2, 1, 2, 3],
+            "take_observation numbers alike"
+        );
+    }
+
+    #[test]
+    fn equal_requests_are_one_group_whatever_their_key_order() {
+        let mut journal = Journal::default();
+        let a: Value = serde_json::from_str(r#"{"x": 1, "y": [1, 2]}"#).unwrap();
+        let b: Value = serde_json::from_str(r#"{"y": [1, 2], "x": 1}"#).unwrap();
+        journal.record_call(call(0, "send", a, None), Some(LedgerOutcome::Answered));
+        journal.record_call(call(1, "send", b, None), Some(LedgerOutcome::Answered));
+        journal.record_call(call(2, "send", json!({"x": 2}), None), None);
+        assert_eq!(attempts(&journal), [(0, 1), (1, 2)]);
+    }
 }
