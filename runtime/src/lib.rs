@@ -30,7 +30,9 @@ mod scratch;
 pub mod store;
 pub mod suggest;
 pub mod tool_error;
+
 pub mod toolbox;
+mod value_groups;
 pub mod verdict;
 pub mod watchdog;
 

@@ -6,9 +6,9 @@ use crate::cassette::{MissReport, Usage};
 use crate::observation::{
     ArtifactRecord, CallRecord, EventRecord, LedgerEntry, LedgerOutcome, Observation,
 };
+use crate::value_groups::ValueGroups;
 use serde_json::Value;
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hasher};
 
 /// The growing record of a run. Owned by the `Ctx` behind a lock.
 #[derive(Debug, Default)]
@@ -97,9 +97,6 @@ impl Journal {
     }
 }
 
-/// A keyless group's request (absent if the call is not in the journal) and its count so far.
-type RequestCount<'a> = (Option<&'a Value>, u32);
-
 /// Numbers each ledger entry within its group, in call order: the same tool and idempotency
 /// key, or, without a key, the same tool and an equal request. One pass, so a run with many
 /// side effects is not slowed down by them. `calls` is in index order.
@@ -107,32 +104,20 @@ fn number_attempts(ledger: &mut [LedgerEntry], calls: &[CallRecord]) {
     let request_of = |index: usize| {
         calls
             .binary_search_by_key(&index, |c| c.index)
-            .ok()
-            .map(|i| &calls[i].request)
+            .map_or(&Value::Null, |i| &calls[i].request)
     };
     let mut keyed: HashMap<(&str, &str), u32> = HashMap::new();
-    // Keyless groups by tool and request hash; equal hashes are told apart by the request.
-    let mut keyless: HashMap<(&str, u64), Vec<RequestCount<'_>>> = HashMap::new();
+    let mut keyless = ValueGroups::default();
+    let mut keyless_counts: Vec<u32> = Vec::new();
     let attempts: Vec<u32> = ledger
         .iter()
         .map(|entry| {
             let count = match &entry.idempotency_key {
                 Some(key) => keyed.entry((&entry.tool, key)).or_default(),
                 None => {
-                    let request = request_of(entry.call);
-                    let mut hasher = DefaultHasher::new();
-                    if let Some(request) = request {
-                        crate::compile::hash_value(request, &mut hasher);
-                    }
-                    let groups = keyless.entry((&entry.tool, hasher.finish())).or_default();
-                    let at = match groups.iter().position(|(r, _)| *r == request) {
-                        Some(at) => at,
-                        None => {
-                            groups.push((request, 0));
-                            groups.len() - 1
-                        }
-                    };
-                    &mut groups[at].1
+                    let group = keyless.group_of(&entry.tool, request_of(entry.call));
+                    keyless_counts.resize(keyless.len(), 0);
+                    &mut keyless_counts[group]
                 }
             };
             *count += 1;

@@ -6,6 +6,7 @@ use super::join;
 use crate::contract::judgement::Violation;
 use crate::contract::model::ToolsRule;
 use crate::contract::view::View;
+use crate::value_groups::ValueGroups;
 use crate::verdict::{FailureClass, reason};
 use serde_json::{Value, json};
 
@@ -156,18 +157,17 @@ fn before(rule: &ToolsRule, names: &[&str], out: &mut Vec<Violation>) {
 }
 
 fn identical(max: u64, view: &View<'_>, out: &mut Vec<Violation>) {
-    // Group equal (tool, request) pairs in first-call order; comparing values directly avoids
-    // serializing every request.
+    // Group equal (tool, request) pairs in first-call order, hashed: a run with many calls is
+    // not compared pair by pair.
+    let mut ids = ValueGroups::default();
     let mut groups: Vec<(&str, &Value, Vec<usize>)> = Vec::new();
     for (call, request) in view.observation.calls.iter().zip(&view.requests) {
         let request: &Value = request;
-        match groups
-            .iter_mut()
-            .find(|(tool, r, _)| *tool == call.tool && *r == request)
-        {
-            Some((_, _, calls)) => calls.push(call.index),
-            None => groups.push((call.tool.as_str(), request, vec![call.index])),
+        let id = ids.group_of(&call.tool, request);
+        if id == groups.len() {
+            groups.push((call.tool.as_str(), request, Vec::new()));
         }
+        groups[id].2.push(call.index);
     }
     for (tool, request, calls) in groups.into_iter().filter(|(_, _, c)| c.len() as u64 > max) {
         let message = format!(
