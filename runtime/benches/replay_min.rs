@@ -1,7 +1,10 @@
 //! The replay target as one number per workload: the fastest of many rounds (robust when
 //! other processes share the machine), per fixture, for parse-only versus load + replay + judge.
 //!
-//! Run: `cargo bench -p tapedeck --bench replay_min` (optionally `-- ROUNDS ITERATIONS`).
+//! Run: `cargo bench -p tapedeck --bench replay_min` (optionally `-- ROUNDS ITERATIONS`). With
+//! `REPLAY_MIN_ONLY_END_TO_END` set it runs only load + replay + judge, `ROUNDS x ITERATIONS`
+//! times, and prints nothing: for counting its instructions, e.g. under
+//! `valgrind --tool=callgrind`.
 
 mod common;
 
@@ -60,6 +63,13 @@ fn main() {
         black_box(Fixture::load(&dir).unwrap());
     };
     let mut e2e = end_to_end;
+    if std::env::var_os("REPLAY_MIN_ONLY_END_TO_END").is_some() {
+        // For instruction counts of the end-to-end workload alone (callgrind).
+        for _ in 0..rounds * iterations {
+            e2e();
+        }
+        return;
+    }
     let times = fastest(
         rounds,
         iterations,

@@ -4,8 +4,8 @@
 //! them; with this cache each distinct one is compiled once per process, however many fixtures
 //! share it and however often it is used.
 
+use foldhash::{HashMap, HashMapExt};
 use serde_json::Value;
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 /// Entries kept per kind before the cache starts over (bounds memory on hostile input).
@@ -56,9 +56,7 @@ type SchemaEntries = HashMap<u64, Vec<(Value, Result<Arc<jsonschema::Validator>,
 /// The compiled JSON Schema `schema`.
 pub fn json_schema(schema: &Value) -> Result<Arc<jsonschema::Validator>, CompileError> {
     static CACHE: OnceLock<Mutex<SchemaEntries>> = OnceLock::new();
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    hash_value(schema, &mut hasher);
-    let key = std::hash::Hasher::finish(&hasher);
+    let key = value_hash(schema);
     let mut entries = CACHE
         .get_or_init(Default::default)
         .lock()
@@ -83,6 +81,15 @@ pub fn json_schema(schema: &Value) -> Result<Arc<jsonschema::Validator>, Compile
         .or_default()
         .push((schema.clone(), compiled.clone()));
     compiled
+}
+
+/// A structural hash of a JSON value, the same in every process (for in-memory lookups only;
+/// equal values hash alike, and `1` and `1.0` do too).
+pub(crate) fn value_hash(value: &Value) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = foldhash::fast::FixedState::default().build_hasher();
+    hash_value(value, &mut hasher);
+    hasher.finish()
 }
 
 /// Feeds a JSON value's structure into a hasher without allocating.

@@ -1,36 +1,57 @@
 //! Grouping equal `(name, JSON value)` pairs in one hashed pass, for counting repeats in runs
 //! with many calls (attempt numbers, identical-call limits).
 
+use foldhash::{HashMap, HashMapExt};
 use serde_json::Value;
-use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hasher};
+use std::collections::hash_map::Entry;
 
 /// Dense group ids for `(name, value)` pairs: equal pairs get the same id, in first-seen order.
 #[derive(Debug, Default)]
 pub(crate) struct ValueGroups<'a> {
-    /// By name and value hash; equal hashes are told apart by comparing the values.
-    buckets: HashMap<(&'a str, u64), Vec<(&'a Value, usize)>>,
-    len: usize,
+    /// The newest group of each name and value hash.
+    newest: HashMap<(&'a str, u64), usize>,
+    /// Each group's value, and the next older group with the same name and hash (pairs whose
+    /// hashes are equal are told apart by comparing the values).
+    groups: Vec<(&'a Value, Option<usize>)>,
 }
 
 impl<'a> ValueGroups<'a> {
+    /// Room for `n` groups without growing.
+    pub fn with_capacity(n: usize) -> ValueGroups<'a> {
+        ValueGroups {
+            newest: HashMap::with_capacity(n),
+            groups: Vec::with_capacity(n),
+        }
+    }
+
     /// The group of `(name, value)`, a new one (numbered from 0) if the pair is new.
     pub fn group_of(&mut self, name: &'a str, value: &'a Value) -> usize {
-        let mut hasher = DefaultHasher::new();
-        crate::compile::hash_value(value, &mut hasher);
-        let bucket = self.buckets.entry((name, hasher.finish())).or_default();
-        if let Some(&(_, id)) = bucket.iter().find(|(v, _)| *v == value) {
-            return id;
-        }
-        let id = self.len;
-        bucket.push((value, id));
-        self.len += 1;
+        let hash = crate::compile::value_hash(value);
+        let id = self.groups.len();
+        let older = match self.newest.entry((name, hash)) {
+            Entry::Vacant(slot) => {
+                slot.insert(id);
+                None
+            }
+            Entry::Occupied(mut slot) => {
+                let mut at = Some(*slot.get());
+                while let Some(group) = at {
+                    let (seen, next) = self.groups[group];
+                    if seen == value {
+                        return group;
+                    }
+                    at = next;
+                }
+                Some(slot.insert(id))
+            }
+        };
+        self.groups.push((value, older));
         id
     }
 
     /// How many groups there are.
     pub fn len(&self) -> usize {
-        self.len
+        self.groups.len()
     }
 }
 

@@ -6,9 +6,9 @@ use super::{Cassette, Interaction};
 use crate::effect::Effect;
 use crate::json_pointer::{PointerPattern, differences};
 use crate::mode::Mode;
+use foldhash::{HashMap, HashMapExt};
 use serde_json::Value;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// How many nearest interactions a miss report lists, and how many differing paths each.
@@ -26,7 +26,6 @@ pub struct Matcher {
 
 #[derive(Debug)]
 struct Entry {
-    id: String,
     /// The canonical request, when it differs from the recorded one.
     canonical: Option<Value>,
     consumed: bool,
@@ -41,9 +40,13 @@ impl Matcher {
             .iter()
             .enumerate()
             .map(|(i, interaction)| {
-                by_tool.entry(interaction.tool.clone()).or_default().push(i);
+                match by_tool.get_mut(&interaction.tool) {
+                    Some(indices) => indices.push(i),
+                    None => {
+                        by_tool.insert(interaction.tool.clone(), vec![i]);
+                    }
+                }
                 Entry {
-                    id: interaction_id(interaction, i),
                     canonical: match canonical_request(&interaction.request, &patterns) {
                         Cow::Owned(v) => Some(v),
                         Cow::Borrowed(_) => None,
@@ -86,16 +89,15 @@ impl Matcher {
     }
 
     /// The id of the interaction at `index`.
-    pub fn id(&self, index: usize) -> &str {
-        &self.entries[index].id
+    pub fn id(&self, index: usize) -> String {
+        interaction_id(&self.cassette.interactions[index], index)
     }
 
     /// Ids of interactions never used, in recorded order.
     pub fn unused(&self) -> Vec<String> {
-        self.entries
-            .iter()
-            .filter(|e| !e.consumed)
-            .map(|e| e.id.clone())
+        (0..self.entries.len())
+            .filter(|&i| !self.entries[i].consumed)
+            .map(|i| self.id(i))
             .collect()
     }
 
@@ -132,7 +134,7 @@ impl Matcher {
                     e.consumed,
                     i,
                     NearMiss {
-                        interaction: e.id.clone(),
+                        interaction: self.id(i),
                         consumed: e.consumed,
                         differences: diffs,
                     },

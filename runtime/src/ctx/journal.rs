@@ -7,8 +7,8 @@ use crate::observation::{
     ArtifactRecord, CallRecord, EventRecord, LedgerEntry, LedgerOutcome, Observation,
 };
 use crate::value_groups::ValueGroups;
+use foldhash::HashMap;
 use serde_json::Value;
-use std::collections::HashMap;
 
 /// The growing record of a run. Owned by the `Ctx` behind a lock.
 #[derive(Debug, Default)]
@@ -106,9 +106,9 @@ fn number_attempts(ledger: &mut [LedgerEntry], calls: &[CallRecord]) {
             .binary_search_by_key(&index, |c| c.index)
             .map_or(&Value::Null, |i| &calls[i].request)
     };
-    let mut keyed: HashMap<(&str, &str), u32> = HashMap::new();
-    let mut keyless = ValueGroups::default();
-    let mut keyless_counts: Vec<u32> = Vec::new();
+    let mut keyed: HashMap<(&str, &str), u32> = HashMap::default();
+    let mut keyless = ValueGroups::with_capacity(ledger.len());
+    let mut keyless_counts: Vec<u32> = Vec::with_capacity(ledger.len());
     let attempts: Vec<u32> = ledger
         .iter()
         .map(|entry| {

@@ -1,6 +1,6 @@
 //! The replay side of a `Ctx`: which recorded interaction answers a call, and how.
 
-use crate::cassette::matcher::{Matcher, interaction_id};
+use crate::cassette::matcher::Matcher;
 use crate::cassette::{Cassette, ErrorKind, FaultKind, Interaction, MissReport, Usage};
 use crate::effect::Effect;
 use crate::mode::Mode;
@@ -90,11 +90,7 @@ impl ReplayBackend {
             } else {
                 None
             };
-            return Plan::Recorded(answer(
-                interaction,
-                interaction_id(interaction, index),
-                live,
-            ));
+            return Plan::Recorded(answer(interaction, self.matcher.id(index), live));
         }
         let effect = self.effect_of(tool);
         if let Some(toolbox) = effect.and_then(live_toolbox) {
@@ -116,12 +112,12 @@ impl ReplayBackend {
 
 /// The typed result an interaction delivers: its fault, else its error, else its response.
 fn answer(interaction: &Interaction, id: String, live: Option<Toolbox>) -> Answer {
-    let tool = interaction.tool.clone();
+    let tool = &interaction.tool;
     let fault = interaction.fault.as_ref();
     let result = match fault.map(|f| f.kind) {
         Some(FaultKind::Slow) | None => match &interaction.error {
             Some(error) => Err(recorded_error(
-                &tool,
+                tool,
                 error.kind,
                 error.message.clone(),
                 error.retry_after_ms,
@@ -132,7 +128,7 @@ fn answer(interaction: &Interaction, id: String, live: Option<Toolbox>) -> Answe
                 .unwrap_or_else(|| Arc::new(Value::Null))),
         },
         Some(kind) => Err(fault_error(
-            &tool,
+            tool,
             kind,
             fault.and_then(|f| f.retry_after_ms),
         )),

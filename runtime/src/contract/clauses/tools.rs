@@ -158,22 +158,38 @@ fn before(rule: &ToolsRule, names: &[&str], out: &mut Vec<Violation>) {
 
 fn identical(max: u64, view: &View<'_>, out: &mut Vec<Violation>) {
     // Group equal (tool, request) pairs in first-call order, hashed: a run with many calls is
-    // not compared pair by pair.
-    let mut ids = ValueGroups::default();
-    let mut groups: Vec<(&str, &Value, Vec<usize>)> = Vec::new();
-    for (call, request) in view.observation.calls.iter().zip(&view.requests) {
-        let request: &Value = request;
-        let id = ids.group_of(&call.tool, request);
-        if id == groups.len() {
-            groups.push((call.tool.as_str(), request, Vec::new()));
-        }
-        groups[id].2.push(call.index);
+    // not compared pair by pair. Which calls a group holds is collected only for a group over
+    // the limit.
+    let calls = &view.observation.calls;
+    let mut ids = ValueGroups::with_capacity(calls.len());
+    let mut counts: Vec<u64> = Vec::with_capacity(calls.len());
+    let group_ids: Vec<usize> = calls
+        .iter()
+        .zip(&view.requests)
+        .map(|(call, request)| {
+            let id = ids.group_of(&call.tool, request);
+            counts.resize(ids.len(), 0);
+            counts[id] += 1;
+            id
+        })
+        .collect();
+    if counts.iter().all(|n| *n <= max) {
+        return;
     }
-    for (tool, request, calls) in groups.into_iter().filter(|(_, _, c)| c.len() as u64 > max) {
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); counts.len()];
+    for (i, &group) in group_ids.iter().enumerate() {
+        if counts[group] > max {
+            members[group].push(i);
+        }
+    }
+    for members in members.into_iter().filter(|m| !m.is_empty()) {
+        let first = members[0];
         let message = format!(
-            "{tool:?} was called {} times with the same request {request} (calls {}), at most {max} allowed",
-            calls.len(),
-            join(calls.iter().map(|c| format!("#{c}")))
+            "{:?} was called {} times with the same request {} (calls {}), at most {max} allowed",
+            calls[first].tool,
+            members.len(),
+            view.requests[first],
+            join(members.iter().map(|&i| format!("#{}", calls[i].index)))
         );
         out.push(
             Violation::new(
@@ -182,7 +198,7 @@ fn identical(max: u64, view: &View<'_>, out: &mut Vec<Violation>) {
                 FailureClass::Policy,
                 message,
             )
-            .with_values(json!(max), json!(calls.len())),
+            .with_values(json!(max), json!(members.len())),
         );
     }
 }
