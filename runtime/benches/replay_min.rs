@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{fixture_dir, parse_only, parse_values, research};
+use common::{fixture_dir, parse_only, parse_only_str, parse_values, research};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 use tapedeck::contract::Validators;
@@ -56,6 +56,9 @@ fn main() {
     let mut typed = || {
         black_box(parse_only(&dir));
     };
+    let mut typed_str = || {
+        black_box(parse_only_str(&dir));
+    };
     let mut values = || {
         black_box(parse_values(&dir));
     };
@@ -73,19 +76,21 @@ fn main() {
     let times = fastest(
         rounds,
         iterations,
-        &mut [&mut typed, &mut values, &mut load, &mut e2e],
+        &mut [&mut typed, &mut typed_str, &mut values, &mut load, &mut e2e],
     );
-    let (typed, values, load, e2e) = (times[0], times[1], times[2], times[3]);
+    let (typed, typed_str, values, load, e2e) = (times[0], times[1], times[2], times[3], times[4]);
     println!("fastest of {rounds} rounds x {iterations} iterations, per fixture:");
     println!("  parse only, typed models : {typed:>10.1?}");
+    println!("  parse only, typed, str   : {typed_str:>10.1?}  (read as String, then parsed)");
     println!("  parse only, Values       : {values:>10.1?}");
     println!(
         "  strict Fixture::load     : {load:>10.1?}  ({:.2}x typed parse)",
         load.as_secs_f64() / typed.as_secs_f64()
     );
     println!(
-        "  load + replay + judge    : {e2e:>10.1?}  ({:.2}x typed parse, {:.2}x Value parse)",
+        "  load + replay + judge    : {e2e:>10.1?}  ({:.2}x typed parse, {:.2}x typed str parse, {:.2}x Value parse)",
         e2e.as_secs_f64() / typed.as_secs_f64(),
+        e2e.as_secs_f64() / typed_str.as_secs_f64(),
         e2e.as_secs_f64() / values.as_secs_f64()
     );
 }

@@ -120,9 +120,11 @@ pub(crate) fn borrowed_tokens(text: &str) -> Result<Vec<Cow<'_, str>>, PointerEr
     let Some(rest) = text.strip_prefix('/') else {
         return Err(PointerError::MissingLeadingSlash(text.to_string()));
     };
-    rest.split('/')
-        .map(|raw| unescape(raw).ok_or_else(|| PointerError::BadEscape(text.to_string())))
-        .collect()
+    let mut tokens = Vec::with_capacity(rest.bytes().filter(|&b| b == b'/').count() + 1);
+    for raw in rest.split('/') {
+        tokens.push(unescape(raw).ok_or_else(|| PointerError::BadEscape(text.to_string()))?);
+    }
+    Ok(tokens)
 }
 
 fn unescape(raw: &str) -> Option<Cow<'_, str>> {

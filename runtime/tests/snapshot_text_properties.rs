@@ -92,3 +92,26 @@ fn maps_with_keys_out_of_order_and_repeated_are_sorted_and_the_last_wins() {
     );
     assert!(text.ends_with("\"b\": 2,\n  \"c\": {}\n}"), "{text}");
 }
+
+#[test]
+fn strings_are_escaped_as_serde_json_escapes_them_wherever_the_special_byte_is() {
+    // The writer copies a string whole when a block scan finds nothing to escape: put each
+    // kind of special character at every position around the 16-byte block edges.
+    for special in [
+        '"', '\\', '\n', '\u{0}', '\u{1f}', '\u{7f}', 'é', '\u{2028}',
+    ] {
+        for len in 0..40 {
+            for at in 0..=len {
+                let mut text: String = "a".repeat(len);
+                text.insert(at, special);
+                let value = serde_json::json!({ "k": text, text.clone(): [text.clone()] });
+                let expected = serde_json::to_string_pretty(&value).unwrap();
+                assert_eq!(
+                    pretty_sorted_masked(&value, &[]).as_deref(),
+                    Some(expected.as_str()),
+                    "{text:?}"
+                );
+            }
+        }
+    }
+}

@@ -133,30 +133,23 @@ fn force_pass() -> bool {
 pub fn assert_snapshot(assertion: &SnapshotAssertion<'_>) -> SnapshotOutcome {
     let path = assertion.dir.join(format!("{}.snap", assertion.name));
     let pending = path.with_extension("snap.new");
-    let new_text = normalize(assertion.content);
     let update = update_mode();
-    // Fast path: the stored body is byte-for-byte the new content (what this module and
-    // `cargo insta accept` write). Anything else goes through insta's own parser.
+    // Fast path: the stored body is byte-for-byte the new content up to trailing whitespace
+    // (what this module and `cargo insta accept` write), which makes the two equal after
+    // normalization too. Anything else goes through insta's own parser.
+    let content = assertion.content.trim_end().as_bytes();
     let fast_match = crate::scratch::with_buffer(|stored| {
         std::fs::File::open(&path)
             .and_then(|mut file| std::io::Read::read_to_end(&mut file, stored))
-            .ok()
-            .and_then(|_| std::str::from_utf8(stored).ok())
-            .and_then(snapshot_body)
-            .is_some_and(|body| normalize(body) == new_text)
+            .is_ok_and(|_| snapshot_body(stored).is_some_and(|b| b.trim_ascii_end() == content))
     });
-    let old_text = if fast_match {
-        None
-    } else {
-        read_snapshot(&path)
-    };
-    if fast_match || old_text.as_deref() == Some(&*new_text) {
-        let _ = std::fs::remove_file(&pending);
-        if update == Update::Force {
-            return write(&path, assertion, &new_text)
-                .map_or_else(SnapshotOutcome::Failed, |_| SnapshotOutcome::Matched);
-        }
-        return SnapshotOutcome::Matched;
+    if fast_match {
+        return matched(&path, &pending, assertion, update);
+    }
+    let new_text = normalize(assertion.content);
+    let old_text = read_snapshot(&path);
+    if old_text.as_deref() == Some(&*new_text) {
+        return matched(&path, &pending, assertion, update);
     }
     let explanation = match &old_text {
         Some(old) => format!(
@@ -200,6 +193,22 @@ pub fn assert_snapshot(assertion: &SnapshotAssertion<'_>) -> SnapshotOutcome {
     }
 }
 
+/// A snapshot that matches: a stale pending file is removed, and `INSTA_UPDATE=force` rewrites
+/// the stored one.
+fn matched(
+    path: &Path,
+    pending: &Path,
+    assertion: &SnapshotAssertion<'_>,
+    update: Update,
+) -> SnapshotOutcome {
+    let _ = std::fs::remove_file(pending);
+    if update == Update::Force {
+        return write(path, assertion, &normalize(assertion.content))
+            .map_or_else(SnapshotOutcome::Failed, |_| SnapshotOutcome::Matched);
+    }
+    SnapshotOutcome::Matched
+}
+
 /// insta's text normalization: trailing whitespace trimmed, CRLF as LF.
 fn normalize(content: &str) -> Cow<'_, str> {
     let trimmed = content.trim_end();
@@ -211,10 +220,11 @@ fn normalize(content: &str) -> Cow<'_, str> {
 }
 
 /// The body of a snapshot file in insta's format (`---\n<metadata>\n---\n<body>`).
-fn snapshot_body(file: &str) -> Option<&str> {
-    let metadata = file.strip_prefix("---\n")?;
-    let end = metadata.find("\n---\n")?;
-    Some(&metadata[end + "\n---\n".len()..])
+fn snapshot_body(file: &[u8]) -> Option<&[u8]> {
+    const RULE: &[u8] = b"\n---\n";
+    let metadata = file.strip_prefix(b"---\n")?;
+    let end = metadata.windows(RULE.len()).position(|w| w == RULE)?;
+    Some(&metadata[end + RULE.len()..])
 }
 
 /// The content of a stored snapshot, parsed by insta.
@@ -294,13 +304,43 @@ mod tests {
             expression: "s::x",
         };
         write(&path, &a, &normalize(a.content)).unwrap();
-        let file = std::fs::read_to_string(&path).unwrap();
+        let file = std::fs::read(&path).unwrap();
+        let body = std::str::from_utf8(snapshot_body(&file).unwrap()).unwrap();
         assert_eq!(
-            snapshot_body(&file).map(normalize).as_deref(),
+            Some(normalize(body).as_ref()),
             read_snapshot(&path).as_deref()
         );
         assert_eq!(assert_snapshot(&a), SnapshotOutcome::Matched);
-        assert_eq!(snapshot_body("no header"), None);
-        assert_eq!(snapshot_body("---\nsource: x\n"), None);
+        assert_eq!(snapshot_body(b"no header"), None);
+        assert_eq!(snapshot_body(b"---\nsource: x\n"), None);
+    }
+
+    #[test]
+    fn stored_snapshots_with_other_line_ends_or_trailing_space_still_match_and_others_do_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("observation.snap");
+        let a = SnapshotAssertion {
+            dir: dir.path(),
+            name: "observation",
+            content: "{\n  \"a\": 1\n}\n",
+            source: "fixtures/x",
+            expression: "s::x",
+        };
+        let header = "---\nsource: \"fixtures/x\"\nexpression: \"s::x\"\n---\n";
+        for (stored, matches) in [
+            ("{\n  \"a\": 1\n}\n", true),
+            ("{\n  \"a\": 1\n}\n\n \t\n", true),
+            ("{\r\n  \"a\": 1\r\n}\r\n", true),
+            ("{\n  \"a\": 2\n}\n", false),
+            ("{\n  \"a\": 1\n}, \n", false),
+        ] {
+            std::fs::write(&path, format!("{header}{stored}")).unwrap();
+            let outcome = assert_snapshot(&a);
+            assert_eq!(
+                outcome == SnapshotOutcome::Matched,
+                matches,
+                "{stored:?}: {outcome:?}"
+            );
+        }
     }
 }

@@ -36,7 +36,7 @@ impl ser::Serializer for KeyName<'_, '_> {
     type SerializeStructVariant = Impossible<(), Error>;
 
     fn serialize_str(self, v: &str) -> Result<(), Error> {
-        self.out.scalar(v);
+        self.out.string(v);
         Ok(())
     }
     fn serialize_unit_variant(
@@ -45,7 +45,7 @@ impl ser::Serializer for KeyName<'_, '_> {
         _: u32,
         variant: &'static str,
     ) -> Result<(), Error> {
-        self.out.scalar(variant);
+        self.out.string(variant);
         Ok(())
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(

@@ -104,12 +104,25 @@ impl Out<'_> {
     }
 
     fn placeholder(&mut self) {
-        self.scalar(VOLATILE_PLACEHOLDER);
+        self.string(VOLATILE_PLACEHOLDER);
     }
 
     fn scalar<T: Serialize + ?Sized>(&mut self, value: &T) {
         if serde_json::to_writer(&mut self.buf, value).is_err() {
             self.buf.extend_from_slice(b"null");
+        }
+    }
+
+    /// Writes `s` as a JSON string, byte for byte as `serde_json` does; copied whole when
+    /// nothing in it needs escaping, which is nearly always.
+    fn string(&mut self, s: &str) {
+        if needs_escape(s.as_bytes()) {
+            self.scalar(s);
+        } else {
+            self.buf.reserve(s.len() + 2);
+            self.buf.push(b'"');
+            self.buf.extend_from_slice(s.as_bytes());
+            self.buf.push(b'"');
         }
     }
 
@@ -153,7 +166,7 @@ impl Out<'_> {
     fn open_variant(&mut self, variant: &'static str, depth: usize) {
         self.buf.extend_from_slice(b"{\n");
         self.indent(depth + 1);
-        self.scalar(variant);
+        self.string(variant);
         self.buf.extend_from_slice(b": ");
     }
 
@@ -180,4 +193,31 @@ impl ser::Error for Error {
     fn custom<T: fmt::Display>(_: T) -> Error {
         Error
     }
+}
+/// Whether a JSON string needs escapes: a `"`, a `\\` or a control character (what
+/// `serde_json` escapes). Eight bytes at a time: a byte is below 0x20, or equal to `"` or `\\`,
+/// exactly when the classic "has a byte below n" word tests say so (a borrow between bytes
+/// only happens after a byte that already matched).
+fn needs_escape(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below = |w: u64, n: u8| w.wrapping_sub(ONES * u64::from(n)) & !w & HIGH;
+    let special = |w: u64| {
+        below(w, 0x20)
+            | below(w ^ (ONES * u64::from(b'"')), 1)
+            | below(w ^ (ONES * u64::from(b'\\')), 1)
+            != 0
+    };
+    let mut words = bytes.chunks_exact(8);
+    if words.by_ref().any(|w| {
+        special(u64::from_le_bytes([
+            w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7],
+        ]))
+    }) {
+        return true;
+    }
+    words
+        .remainder()
+        .iter()
+        .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
 }

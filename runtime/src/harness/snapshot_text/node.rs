@@ -129,7 +129,7 @@ impl<'a, 'p> ser::Serializer for Node<'a, 'p> {
         Ok(())
     }
     fn serialize_str(self, v: &str) -> Result<(), Error> {
-        self.out.scalar(v);
+        self.out.string(v);
         Ok(())
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<(), Error> {
@@ -159,7 +159,7 @@ impl<'a, 'p> ser::Serializer for Node<'a, 'p> {
         _: u32,
         variant: &'static str,
     ) -> Result<(), Error> {
-        self.out.scalar(variant);
+        self.out.string(variant);
         Ok(())
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
@@ -168,7 +168,7 @@ impl<'a, 'p> ser::Serializer for Node<'a, 'p> {
         value: &T,
     ) -> Result<(), Error> {
         if name == RECORDED_RESPONSE {
-            self.out.scalar(RECORDED_PLACEHOLDER);
+            self.out.string(RECORDED_PLACEHOLDER);
             return Ok(());
         }
         value.serialize(self)

@@ -109,7 +109,7 @@ impl Map<'_, '_> {
 
     fn field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), Error> {
         let from = self.begin();
-        self.out.scalar(name);
+        self.out.string(name);
         self.finish_entry(from, Key::Field(name), value)
     }
 
