@@ -62,24 +62,30 @@ pub async fn research(ctx: &Ctx, input: Value) -> Result<Value, ToolError> {
     Ok(json!({"customer_id": input["customer_id"], "summary": summary, "sources": sources}))
 }
 
-/// [`parse_only`] reading each file as a `String` (one UTF-8 check per file) and parsing the
-/// `str`: the fastest plain parse, which `serde_json` does not have to validate string by string.
-pub fn parse_only_str(dir: &Path) -> (FixtureInput, Contract, Cassette, Notes) {
-    let read = |name: &str| std::fs::read_to_string(dir.join(name)).expect("bench fixture file");
-    (
-        serde_json::from_str(&read("input.json")).unwrap(),
-        serde_json::from_str(&read("expected.json")).unwrap(),
-        serde_json::from_str(&read("tool_cassettes.json")).unwrap(),
-        serde_json::from_str(&read("notes.json")).unwrap(),
-    )
+/// Reads the four files and parses them into the typed models with `serde_json::from_slice`.
+pub fn parse_only(dir: &Path) -> (FixtureInput, Contract, Cassette, Notes) {
+    parse_typed(dir, false)
 }
 
-pub fn parse_only(dir: &Path) -> (FixtureInput, Contract, Cassette, Notes) {
-    let read = |name: &str| std::fs::read(dir.join(name)).expect("bench fixture file");
+/// [`parse_only`] with each file read as a `String` (one UTF-8 check per file) and parsed as a
+/// `str`: the fastest plain parse, which `serde_json` does not have to validate string by string.
+pub fn parse_only_str(dir: &Path) -> (FixtureInput, Contract, Cassette, Notes) {
+    parse_typed(dir, true)
+}
+
+fn parse_typed(dir: &Path, as_str: bool) -> (FixtureInput, Contract, Cassette, Notes) {
+    fn one<T: serde::de::DeserializeOwned>(dir: &Path, name: &str, as_str: bool) -> T {
+        let bytes = std::fs::read(dir.join(name)).expect("bench fixture file");
+        if as_str {
+            serde_json::from_str(&String::from_utf8(bytes).unwrap()).unwrap()
+        } else {
+            serde_json::from_slice(&bytes).unwrap()
+        }
+    }
     (
-        serde_json::from_slice(&read("input.json")).unwrap(),
-        serde_json::from_slice(&read("expected.json")).unwrap(),
-        serde_json::from_slice(&read("tool_cassettes.json")).unwrap(),
-        serde_json::from_slice(&read("notes.json")).unwrap(),
+        one(dir, "input.json", as_str),
+        one(dir, "expected.json", as_str),
+        one(dir, "tool_cassettes.json", as_str),
+        one(dir, "notes.json", as_str),
     )
 }

@@ -35,14 +35,7 @@ struct Finished {
 
 impl Finished {
     fn new(effect: Effect, result: Result<Value, ToolError>, source: CallSource) -> Finished {
-        Finished::shared(effect, result.map(Arc::new), source)
-    }
-
-    fn shared(
-        effect: Effect,
-        result: Result<Arc<Value>, ToolError>,
-        source: CallSource,
-    ) -> Finished {
+        let result = result.map(Arc::new);
         let ledger = effect.is_side_effect().then(|| outcome_of_result(&result));
         Finished {
             effect,
