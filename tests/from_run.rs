@@ -35,7 +35,7 @@ async fn refund_agent(ctx: &Ctx, order: String) -> Result<Value, ToolError> {
     Ok(refund)
 }
 
-fn erased<'a>(ctx: &'a Ctx, input: &'a Value) -> AgentFuture<'a> {
+fn erased<'a>(ctx: &'a Ctx, input: Value) -> AgentFuture<'a> {
     call_typed(&refund_agent, ctx, input)
 }
 
@@ -129,6 +129,7 @@ fn a_failed_run_becomes_a_fixture_that_fails_then_passes_after_the_fix() {
     let broken = replay_fixture(
         &suite,
         &fixture,
+        fixture.input.input.clone(),
         Mode::Strict,
         "refunds::large-refund",
         &validators,
@@ -141,6 +142,7 @@ fn a_failed_run_becomes_a_fixture_that_fails_then_passes_after_the_fix() {
     let fixed = replay_fixture(
         &suite,
         &fixture,
+        fixture.input.input.clone(),
         Mode::Strict,
         "refunds::large-refund",
         &validators,

@@ -63,15 +63,15 @@ async fn history_agent(ctx: &Ctx, order: String) -> Result<Value, ToolError> {
     ctx.call("history", json!({ "order": order })).await
 }
 
-fn erased_charge<'a>(ctx: &'a Ctx, input: &'a Value) -> AgentFuture<'a> {
+fn erased_charge<'a>(ctx: &'a Ctx, input: Value) -> AgentFuture<'a> {
     call_typed(&charge_agent, ctx, input)
 }
 
-fn erased_history<'a>(ctx: &'a Ctx, input: &'a Value) -> AgentFuture<'a> {
+fn erased_history<'a>(ctx: &'a Ctx, input: Value) -> AgentFuture<'a> {
     call_typed(&history_agent, ctx, input)
 }
 
-fn erased_patient<'a>(ctx: &'a Ctx, input: &'a Value) -> AgentFuture<'a> {
+fn erased_patient<'a>(ctx: &'a Ctx, input: Value) -> AgentFuture<'a> {
     call_typed(&patient_agent, ctx, input)
 }
 

@@ -90,8 +90,9 @@ pub type AgentFuture<'a> = Pin<Box<dyn Future<Output = AgentReturn> + 'a>>;
 /// An agent function with its input and output types erased to JSON, so that the harness and
 /// the recorder can call any agent the same way.
 pub trait Agent: Send + Sync {
-    /// Calls the agent with a JSON input.
-    fn call<'a>(&'a self, ctx: &'a Ctx, input: &'a Value) -> AgentFuture<'a>;
+    /// Calls the agent with a JSON input. The input is the agent's: a typed agent's input is
+    /// deserialized from it in place, moving its strings instead of copying them.
+    fn call<'a>(&'a self, ctx: &'a Ctx, input: Value) -> AgentFuture<'a>;
 }
 
 /// Wraps an `async fn(&Ctx, Input) -> Result<Output, E>` as an [`Agent`].
@@ -128,7 +129,7 @@ where
     O: Serialize,
     E: fmt::Display + 'static,
 {
-    fn call<'a>(&'a self, ctx: &'a Ctx, input: &'a Value) -> AgentFuture<'a> {
+    fn call<'a>(&'a self, ctx: &'a Ctx, input: Value) -> AgentFuture<'a> {
         call_typed(&self.f, ctx, input)
     }
 }
@@ -150,7 +151,7 @@ pub fn into_return<O: Serialize, E: fmt::Display + 'static>(result: Result<O, E>
 }
 
 /// Calls a typed agent function with a JSON input (what `#[agent_fixture]` expands to).
-pub fn call_typed<'a, F, I, O, E>(f: &'a F, ctx: &'a Ctx, input: &'a Value) -> AgentFuture<'a>
+pub fn call_typed<'a, F, I, O, E>(f: &'a F, ctx: &'a Ctx, input: Value) -> AgentFuture<'a>
 where
     F: AsyncFn(&Ctx, I) -> Result<O, E>,
     I: DeserializeOwned,
@@ -181,7 +182,7 @@ where
 
 /// An [`ErasedAgent`](crate::harness::registry::ErasedAgent) function pointer as an [`Agent`].
 impl Agent for crate::harness::registry::ErasedAgent {
-    fn call<'a>(&'a self, ctx: &'a Ctx, input: &'a Value) -> AgentFuture<'a> {
+    fn call<'a>(&'a self, ctx: &'a Ctx, input: Value) -> AgentFuture<'a> {
         (self)(ctx, input)
     }
 }

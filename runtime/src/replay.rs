@@ -11,6 +11,7 @@ use crate::fixture::Fixture;
 use crate::mode::Mode;
 use crate::observation::{Observation, Outcome};
 use crate::toolbox::Toolbox;
+use serde_json::Value;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
@@ -39,6 +40,7 @@ pub struct Replay<'f> {
     fixture: &'f Fixture,
     mode: Mode,
     toolbox: Option<Toolbox>,
+    input: Option<Value>,
 }
 
 /// The result of a replay.
@@ -61,6 +63,7 @@ impl<'f> Replay<'f> {
             fixture,
             mode: Mode::Cassette,
             toolbox: None,
+            input: None,
         }
     }
 
@@ -73,6 +76,14 @@ impl<'f> Replay<'f> {
     /// The real tools, used for `read`/`model` calls in `live` mode.
     pub fn toolbox(mut self, toolbox: Toolbox) -> Self {
         self.toolbox = Some(toolbox);
+        self
+    }
+
+    /// The agent's input, instead of a copy of the fixture's `input`: a caller that owns the
+    /// fixture and needs its input no more can move it here (`std::mem::take`) and spare the
+    /// copy.
+    pub fn input(mut self, input: Value) -> Self {
+        self.input = Some(input);
         self
     }
 
@@ -111,14 +122,15 @@ impl<'f> Replay<'f> {
         })
     }
 
-    /// Replays: calls the agent with the fixture's input and observes what it does. Panics of
-    /// the agent are caught and observed.
+    /// Replays: calls the agent with the fixture's input (or the one given to
+    /// [`Replay::input`]) and observes what it does. Panics of the agent are caught and
+    /// observed.
     pub async fn run(self, agent: &dyn Agent) -> ReplayRun {
         let ctx = self.ctx();
-        let returned = CatchUnwind(AssertUnwindSafe(
-            agent.call(&ctx, &self.fixture.input.input),
-        ))
-        .await;
+        let input = self
+            .input
+            .unwrap_or_else(|| self.fixture.input.input.clone());
+        let returned = CatchUnwind(AssertUnwindSafe(agent.call(&ctx, input))).await;
         finish(&ctx, returned, self.mode)
     }
 

@@ -11,7 +11,7 @@ async fn echo(ctx: &Ctx, prompt: String) -> Result<serde_json::Value, ToolError>
         .await
 }
 
-fn erased<'a>(ctx: &'a Ctx, input: &'a serde_json::Value) -> AgentFuture<'a> {
+fn erased<'a>(ctx: &'a Ctx, input: serde_json::Value) -> AgentFuture<'a> {
     call_typed(&echo, ctx, input)
 }
 

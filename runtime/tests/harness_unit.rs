@@ -18,7 +18,7 @@ async fn call_list(ctx: &Ctx, input: Calls) -> Result<Value, String> {
         .map(|_| json!({"refunded": true}))
 }
 
-fn erased<'a>(ctx: &'a Ctx, input: &'a Value) -> AgentFuture<'a> {
+fn erased<'a>(ctx: &'a Ctx, input: Value) -> AgentFuture<'a> {
     call_typed(&call_list, ctx, input)
 }
 

@@ -16,6 +16,6 @@ pub async fn lookup_agent(ctx: &Ctx, order: String) -> Result<Value, ToolError> 
     dead_code,
     reason = "the CLI binary registers it; the test only records runs"
 )]
-pub fn erased<'a>(ctx: &'a Ctx, input: &'a Value) -> AgentFuture<'a> {
+pub fn erased<'a>(ctx: &'a Ctx, input: Value) -> AgentFuture<'a> {
     call_typed(&lookup_agent, ctx, input)
 }

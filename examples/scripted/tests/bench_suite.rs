@@ -17,7 +17,7 @@ use tapedeck::harness::{Harness, SuiteRegistration};
 use tapedeck::{Ctx, Mode};
 use tapedeck_example_scripted::scripted;
 
-fn erased<'a>(ctx: &'a Ctx, input: &'a serde_json::Value) -> AgentFuture<'a> {
+fn erased<'a>(ctx: &'a Ctx, input: serde_json::Value) -> AgentFuture<'a> {
     call_typed(&scripted, ctx, input)
 }
 

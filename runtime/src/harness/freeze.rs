@@ -35,7 +35,9 @@ pub fn freeze_run(
     let mut fixture = drafted.write(&dir)?;
     let mode = effective_mode(suite).unwrap_or_default();
     let name = format!("{}::{id}", suite.name());
-    let result = replay_fixture(suite, &fixture, mode, &name, validators, false);
+    // A copy: the frozen fixture is handed back whole.
+    let input = fixture.input.input.clone();
+    let result = replay_fixture(suite, &fixture, input, mode, &name, validators, false);
     let reproduction = classify(&drafted.run, &result.judgement, result.expectation.ok);
     if let Reproduction::Reproduced(record) = &reproduction {
         fixture.notes =

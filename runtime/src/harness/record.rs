@@ -21,10 +21,17 @@ pub fn configured_store() -> Result<Option<&'static dyn Store>, String> {
     }
 }
 
-/// The run record of a finished trial.
+/// The SHA-256 of the fixture's input as a run record stores it (of its compact JSON text).
+pub fn input_sha256(input: &serde_json::Value) -> String {
+    sha256_hex(input.to_string().as_bytes())
+}
+
+/// The run record of a finished trial; `input_sha256` is [`input_sha256`] of the fixture's
+/// input (which the agent has by then).
 pub fn trial_record(
     suite: &SuiteRegistration,
     fixture: &Fixture,
+    input_sha256: String,
     run_type: RunType,
     started_at: String,
     result: &TrialResult,
@@ -40,7 +47,7 @@ pub fn trial_record(
     record.prompt_version = fixture.input.prompt_version.clone();
     record.tool_allowlist = fixture.input.tool_allowlist.clone();
     record.timeout_seconds = fixture.input.timeout_seconds;
-    record.input_sha256 = Some(sha256_hex(fixture.input.input.to_string().as_bytes()));
+    record.input_sha256 = Some(input_sha256);
     record.output_sha256 = observation
         .output
         .as_ref()

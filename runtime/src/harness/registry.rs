@@ -14,7 +14,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 /// An agent function erased to JSON in and out (what `#[agent_fixture]` generates).
-pub type ErasedAgent = for<'a> fn(&'a Ctx, &'a Value) -> AgentFuture<'a>;
+pub type ErasedAgent = for<'a> fn(&'a Ctx, Value) -> AgentFuture<'a>;
 
 /// The future of a standalone canary check.
 pub type CheckFuture<'a> = Pin<Box<dyn Future<Output = Result<(), String>> + 'a>>;

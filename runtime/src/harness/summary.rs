@@ -58,10 +58,12 @@ impl Harness {
                                 .unwrap_or_default()
                         ),
                     ),
-                    (Ok(mode), Ok(fixture)) => {
+                    (Ok(mode), Ok(mut fixture)) => {
+                        let input = std::mem::take(&mut fixture.input.input);
                         let result = replay_fixture(
                             suite,
                             &fixture,
+                            input,
                             mode,
                             &trial,
                             self.validator_set(),

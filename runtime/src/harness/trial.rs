@@ -1,7 +1,7 @@
 //! One trial: load → replay → contract → verdict → snapshot.
 
 use super::discover::suite_dir;
-use super::record::{configured_store, trial_record};
+use super::record::{configured_store, input_sha256, trial_record};
 use super::registry::SuiteRegistration;
 use super::report::FailureReport;
 use super::snapshot::{SnapshotAssertion, SnapshotOutcome, assert_snapshot, with_snapshot_text};
@@ -10,6 +10,7 @@ use crate::fixture::{Fixture, files};
 use crate::mode::Mode;
 use crate::replay::{Replay, ReplayRun};
 use crate::store::RunType;
+use serde_json::Value;
 use std::path::Path;
 
 /// The snapshot every fixture trial asserts.
@@ -60,7 +61,7 @@ pub fn run_fixture(
 ) -> Result<(), String> {
     let mode = effective_mode(suite)?;
     check_containment(dir).map_err(|e| format!("fixture {trial_name} is refused: {e}"))?;
-    let fixture = Fixture::load(dir).map_err(|errors| {
+    let mut fixture = Fixture::load(dir).map_err(|errors| {
         format!(
             "fixture {trial_name} does not load ({} problem(s)):\n{errors}",
             errors.0.len()
@@ -68,9 +69,12 @@ pub fn run_fixture(
     })?;
     let store = configured_store()?;
     let started_at = crate::store::record::now_rfc3339();
-    let result = replay_fixture(suite, &fixture, mode, trial_name, validators, true);
-    if let Some(store) = store {
-        let record = trial_record(suite, &fixture, run_type, started_at, &result);
+    // The agent gets the input itself, not a copy; the run record keeps only its hash.
+    let input_sha256 = store.as_ref().map(|_| input_sha256(&fixture.input.input));
+    let input = std::mem::take(&mut fixture.input.input);
+    let result = replay_fixture(suite, &fixture, input, mode, trial_name, validators, true);
+    if let (Some(store), Some(input_sha256)) = (store, input_sha256) {
+        let record = trial_record(suite, &fixture, input_sha256, run_type, started_at, &result);
         store
             .insert_run(&record)
             .map_err(|e| format!("could not write the run record of {trial_name}: {e}"))?;
@@ -102,16 +106,17 @@ fn check_containment(dir: &Path) -> Result<(), crate::fixture::SuiteError> {
 }
 
 /// Replays, judges and (when `snapshots` is set and the contract wants one) snapshots a
-/// loaded fixture.
+/// loaded fixture. `input` is the agent's input: the fixture's own, moved out of it.
 pub fn replay_fixture(
     suite: &SuiteRegistration,
     fixture: &Fixture,
+    input: Value,
     mode: Mode,
     trial_name: &str,
     validators: &Validators,
     snapshots: bool,
 ) -> TrialResult {
-    let mut replay = Replay::new(fixture).mode(mode);
+    let mut replay = Replay::new(fixture).mode(mode).input(input);
     if let Some(tools) = suite.tools {
         replay = replay.toolbox(tools());
     }
@@ -162,7 +167,7 @@ mod tests {
 
     #[test]
     fn snapshot_sources_are_relative_to_the_declaring_crate() {
-        fn agent<'a>(_: &'a crate::Ctx, _: &'a serde_json::Value) -> crate::agent::AgentFuture<'a> {
+        fn agent<'a>(_: &'a crate::Ctx, _: serde_json::Value) -> crate::agent::AgentFuture<'a> {
             unreachable!()
         }
         let suite = SuiteRegistration {

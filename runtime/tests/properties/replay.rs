@@ -111,7 +111,7 @@ pub struct CallEverything {
 }
 
 impl Agent for CallEverything {
-    fn call<'a>(&'a self, ctx: &'a Ctx, _input: &'a Value) -> AgentFuture<'a> {
+    fn call<'a>(&'a self, ctx: &'a Ctx, _input: Value) -> AgentFuture<'a> {
         Box::pin(async move {
             let probe = |ctx: &Ctx| {
                 let _ = (ctx.now(), ctx.uuid(), ctx.random(), ctx.elapsed());
