@@ -47,8 +47,10 @@ fn main() {
         .build()
         .unwrap();
     let end_to_end = || {
-        let fixture = Fixture::load(&dir).unwrap();
-        let run = runtime.block_on(Replay::new(&fixture).run(&agent));
+        let mut fixture = Fixture::load(&dir).unwrap();
+        // As the harness does: the agent gets the fixture's input itself, not a copy.
+        let input = std::mem::take(&mut fixture.input.input);
+        let run = runtime.block_on(Replay::new(&fixture).input(input).run(&agent));
         let judgement = fixture.judge(&run.observation, &validators);
         assert!(judgement.meets(&fixture.expected).ok, "{judgement}");
         black_box(run);

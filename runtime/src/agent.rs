@@ -106,7 +106,7 @@ pub trait Agent: Send + Sync {
 pub fn agent_fn<F, I, O, E>(f: F) -> AgentFn<F, I, O, E>
 where
     F: AsyncFn(&Ctx, I) -> Result<O, E> + Send + Sync,
-    I: DeserializeOwned,
+    I: DeserializeOwned + 'static,
     O: Serialize,
     E: fmt::Display + 'static,
 {
@@ -125,7 +125,7 @@ pub struct AgentFn<F, I, O, E> {
 impl<F, I, O, E> Agent for AgentFn<F, I, O, E>
 where
     F: AsyncFn(&Ctx, I) -> Result<O, E> + Send + Sync,
-    I: DeserializeOwned,
+    I: DeserializeOwned + 'static,
     O: Serialize,
     E: fmt::Display + 'static,
 {
@@ -154,12 +154,12 @@ pub fn into_return<O: Serialize, E: fmt::Display + 'static>(result: Result<O, E>
 pub fn call_typed<'a, F, I, O, E>(f: &'a F, ctx: &'a Ctx, input: Value) -> AgentFuture<'a>
 where
     F: AsyncFn(&Ctx, I) -> Result<O, E>,
-    I: DeserializeOwned,
+    I: DeserializeOwned + 'static,
     O: Serialize,
     E: fmt::Display + 'static,
 {
     Box::pin(async move {
-        let input: I = match I::deserialize(input) {
+        let input: I = match from_json(input) {
             Ok(i) => i,
             Err(e) => {
                 return AgentReturn::Harness(format!(
@@ -169,6 +169,18 @@ where
         };
         into_return(f(ctx, input).await)
     })
+}
+
+/// `value` as a `T`: moved as it is when `T` is `Value` (an agent that takes JSON), else
+/// deserialized from it.
+fn from_json<T: DeserializeOwned + 'static>(value: Value) -> Result<T, serde_json::Error> {
+    let mut slot = Some(value);
+    if let Some(same) = (&mut slot as &mut dyn Any).downcast_mut::<Option<T>>()
+        && let Some(value) = same.take()
+    {
+        return Ok(value);
+    }
+    T::deserialize(slot.unwrap_or_default())
 }
 
 /// Calls a standalone canary check (what `#[canary]` on a check expands to).
@@ -184,5 +196,25 @@ where
 impl Agent for crate::harness::registry::ErasedAgent {
     fn call<'a>(&'a self, ctx: &'a Ctx, input: Value) -> AgentFuture<'a> {
         (self)(ctx, input)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_json_input_is_handed_over_as_it_is_and_a_typed_one_is_deserialized() {
+        let input = json!({"topics": ["a", "b"], "n": 1.0});
+        assert_eq!(from_json::<Value>(input.clone()).unwrap(), input);
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct Typed {
+            topics: Vec<String>,
+        }
+        let typed: Typed = from_json(json!({"topics": ["a"]})).unwrap();
+        assert_eq!(typed.topics, ["a"]);
+        assert!(from_json::<Typed>(json!({"topics": 3})).is_err());
+        assert_eq!(from_json::<String>(json!("s")).unwrap(), "s");
     }
 }
