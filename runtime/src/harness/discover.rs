@@ -29,8 +29,10 @@ pub fn fixture_tier(fixture_dir: &Path, suite_tier: Option<Tier>) -> Tier {
     struct TierOnly {
         tier: Option<Tier>,
     }
-    std::fs::read(fixture_dir.join(files::NOTES))
+    // Through the fixture reader: size-limited, and a pipe in its place is refused, not read.
+    crate::fixture::parse::read_file(&fixture_dir.join(files::NOTES), &Default::default())
         .ok()
+        .flatten()
         .and_then(|bytes| serde_json::from_slice::<TierOnly>(&bytes).ok())
         .and_then(|notes| notes.tier)
         .or(suite_tier)

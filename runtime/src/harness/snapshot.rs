@@ -139,8 +139,7 @@ pub fn assert_snapshot(assertion: &SnapshotAssertion<'_>) -> SnapshotOutcome {
     // normalization too. Anything else goes through insta's own parser.
     let content = assertion.content.trim_end().as_bytes();
     let fast_match = crate::scratch::with_buffer(|stored| {
-        std::fs::File::open(&path)
-            .and_then(|mut file| std::io::Read::read_to_end(&mut file, stored))
+        read_stored(&path, stored)
             .is_ok_and(|_| snapshot_body(stored).is_some_and(|b| b.trim_ascii_end() == content))
     });
     if fast_match {
@@ -191,6 +190,15 @@ pub fn assert_snapshot(assertion: &SnapshotAssertion<'_>) -> SnapshotOutcome {
     } else {
         SnapshotOutcome::Failed(message)
     }
+}
+
+/// Reads the stored snapshot into `stored`, as large as the file is, in one `read`.
+fn read_stored(path: &Path, stored: &mut Vec<u8>) -> std::io::Result<usize> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    stored.reserve(size as usize);
+    file.take(size).read_to_end(stored)
 }
 
 /// A snapshot that matches: a stale pending file is removed, and `INSTA_UPDATE=force` rewrites
