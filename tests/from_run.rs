@@ -8,7 +8,7 @@ mod recording;
 use recording::recorder_in;
 use serde_json::{Value, json};
 use std::sync::atomic::{AtomicBool, Ordering};
-use tapedeck::agent::{AgentFuture, AgentInput, call_typed};
+use tapedeck::agent::{AgentFuture, call_typed};
 use tapedeck::contract::Validators;
 use tapedeck::fixture::proof::{Reproduction, is_proven, note_pass};
 use tapedeck::fixture::{Fixture, Tier};
@@ -35,7 +35,7 @@ async fn refund_agent(ctx: &Ctx, order: String) -> Result<Value, ToolError> {
     Ok(refund)
 }
 
-fn erased<'a>(ctx: &'a Ctx, input: AgentInput) -> AgentFuture<'a> {
+fn erased<'a>(ctx: &'a Ctx, input: Value) -> AgentFuture<'a> {
     call_typed(&refund_agent, ctx, input)
 }
 
@@ -129,7 +129,7 @@ fn a_failed_run_becomes_a_fixture_that_fails_then_passes_after_the_fix() {
     let broken = replay_fixture(
         &suite,
         &fixture,
-        fixture.input.input.clone().into(),
+        fixture.input.input.clone(),
         Mode::Strict,
         "refunds::large-refund",
         &validators,
@@ -142,7 +142,7 @@ fn a_failed_run_becomes_a_fixture_that_fails_then_passes_after_the_fix() {
     let fixed = replay_fixture(
         &suite,
         &fixture,
-        fixture.input.input.clone().into(),
+        fixture.input.input.clone(),
         Mode::Strict,
         "refunds::large-refund",
         &validators,

@@ -11,7 +11,7 @@ use recording::recorder_in;
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::Duration;
-use tapedeck::agent::{AgentFuture, AgentInput, call_typed};
+use tapedeck::agent::{AgentFuture, call_typed};
 use tapedeck::contract::Validators;
 use tapedeck::fixture::proof::Reproduction;
 use tapedeck::harness::freeze::{Frozen, freeze_run};
@@ -63,15 +63,15 @@ async fn history_agent(ctx: &Ctx, order: String) -> Result<Value, ToolError> {
     ctx.call("history", json!({ "order": order })).await
 }
 
-fn erased_charge<'a>(ctx: &'a Ctx, input: AgentInput) -> AgentFuture<'a> {
+fn erased_charge<'a>(ctx: &'a Ctx, input: Value) -> AgentFuture<'a> {
     call_typed(&charge_agent, ctx, input)
 }
 
-fn erased_history<'a>(ctx: &'a Ctx, input: AgentInput) -> AgentFuture<'a> {
+fn erased_history<'a>(ctx: &'a Ctx, input: Value) -> AgentFuture<'a> {
     call_typed(&history_agent, ctx, input)
 }
 
-fn erased_patient<'a>(ctx: &'a Ctx, input: AgentInput) -> AgentFuture<'a> {
+fn erased_patient<'a>(ctx: &'a Ctx, input: Value) -> AgentFuture<'a> {
     call_typed(&patient_agent, ctx, input)
 }
 

@@ -82,7 +82,7 @@ pub fn registration(
         const _: () = {
             fn __tapedeck_agent<'a>(
                 #ctx: &'a ::tapedeck::Ctx,
-                #input: ::tapedeck::agent::AgentInput,
+                #input: ::tapedeck::__private::Value,
             ) -> ::tapedeck::agent::AgentFuture<'a> {
                 #call
             }

@@ -47,8 +47,8 @@ fn bench(c: &mut Criterion) {
     });
     c.bench_function("replay_end_to_end (load + replay + judge)", |b| {
         b.iter(|| {
-            let (fixture, input) = Fixture::load_for_replay(black_box(&dir)).unwrap();
-            let run = runtime.block_on(Replay::new(&fixture).input(input).run(&agent));
+            let fixture = Fixture::load(black_box(&dir)).unwrap();
+            let run = runtime.block_on(Replay::new(&fixture).run(&agent));
             let judgement = fixture.judge(&run.observation, &validators);
             black_box(judgement.meets(&fixture.expected).ok)
         })

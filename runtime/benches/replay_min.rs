@@ -47,8 +47,9 @@ fn main() {
         .build()
         .unwrap();
     let end_to_end = || {
-        // As the harness does: the agent gets the fixture's input itself (its text), not a copy.
-        let (fixture, input) = Fixture::load_for_replay(&dir).unwrap();
+        let mut fixture = Fixture::load(&dir).unwrap();
+        // As the harness does: the agent gets the fixture's input itself, not a copy.
+        let input = std::mem::take(&mut fixture.input.input);
         let run = runtime.block_on(Replay::new(&fixture).input(input).run(&agent));
         let judgement = fixture.judge(&run.observation, &validators);
         assert!(judgement.meets(&fixture.expected).ok, "{judgement}");

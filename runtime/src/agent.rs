@@ -10,10 +10,6 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 
-mod input;
-
-pub use input::{AgentInput, InputError, InputText};
-
 /// A status an agent declares about its own run, with a reason: "I am blocked on credentials",
 /// "I finished with reduced quality". Declare it with [`Ctx::declare`], or return it as the error
 /// of the agent function (`Err(Declared::blocked("no_credentials"))`).
@@ -94,9 +90,9 @@ pub type AgentFuture<'a> = Pin<Box<dyn Future<Output = AgentReturn> + 'a>>;
 /// An agent function with its input and output types erased to JSON, so that the harness and
 /// the recorder can call any agent the same way.
 pub trait Agent: Send + Sync {
-    /// Calls the agent with a JSON input (a value, or the text of one). The input is the
-    /// agent's: a typed agent's input is deserialized from it in place.
-    fn call<'a>(&'a self, ctx: &'a Ctx, input: AgentInput) -> AgentFuture<'a>;
+    /// Calls the agent with a JSON input. The input is the agent's: a typed agent's input is
+    /// deserialized from it in place, moving its strings instead of copying them.
+    fn call<'a>(&'a self, ctx: &'a Ctx, input: Value) -> AgentFuture<'a>;
 }
 
 /// Wraps an `async fn(&Ctx, Input) -> Result<Output, E>` as an [`Agent`].
@@ -133,7 +129,7 @@ where
     O: Serialize,
     E: fmt::Display + 'static,
 {
-    fn call<'a>(&'a self, ctx: &'a Ctx, input: AgentInput) -> AgentFuture<'a> {
+    fn call<'a>(&'a self, ctx: &'a Ctx, input: Value) -> AgentFuture<'a> {
         call_typed(&self.f, ctx, input)
     }
 }
@@ -155,7 +151,7 @@ pub fn into_return<O: Serialize, E: fmt::Display + 'static>(result: Result<O, E>
 }
 
 /// Calls a typed agent function with a JSON input (what `#[agent_fixture]` expands to).
-pub fn call_typed<'a, F, I, O, E>(f: &'a F, ctx: &'a Ctx, input: AgentInput) -> AgentFuture<'a>
+pub fn call_typed<'a, F, I, O, E>(f: &'a F, ctx: &'a Ctx, input: Value) -> AgentFuture<'a>
 where
     F: AsyncFn(&Ctx, I) -> Result<O, E>,
     I: DeserializeOwned + 'static,
@@ -163,7 +159,7 @@ where
     E: fmt::Display + 'static,
 {
     Box::pin(async move {
-        let input: I = match input.deserialize() {
+        let input: I = match from_json(input) {
             Ok(i) => i,
             Err(e) => {
                 return AgentReturn::Harness(format!(
@@ -173,6 +169,18 @@ where
         };
         into_return(f(ctx, input).await)
     })
+}
+
+/// `value` as a `T`: moved as it is when `T` is `Value` (an agent that takes JSON), else
+/// deserialized from it.
+fn from_json<T: DeserializeOwned + 'static>(value: Value) -> Result<T, serde_json::Error> {
+    let mut slot = Some(value);
+    if let Some(same) = (&mut slot as &mut dyn Any).downcast_mut::<Option<T>>()
+        && let Some(value) = same.take()
+    {
+        return Ok(value);
+    }
+    T::deserialize(slot.unwrap_or_default())
 }
 
 /// Calls a standalone canary check (what `#[canary]` on a check expands to).
@@ -186,7 +194,27 @@ where
 
 /// An [`ErasedAgent`](crate::harness::registry::ErasedAgent) function pointer as an [`Agent`].
 impl Agent for crate::harness::registry::ErasedAgent {
-    fn call<'a>(&'a self, ctx: &'a Ctx, input: AgentInput) -> AgentFuture<'a> {
+    fn call<'a>(&'a self, ctx: &'a Ctx, input: Value) -> AgentFuture<'a> {
         (self)(ctx, input)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_json_input_is_handed_over_as_it_is_and_a_typed_one_is_deserialized() {
+        let input = json!({"topics": ["a", "b"], "n": 1.0});
+        assert_eq!(from_json::<Value>(input.clone()).unwrap(), input);
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct Typed {
+            topics: Vec<String>,
+        }
+        let typed: Typed = from_json(json!({"topics": ["a"]})).unwrap();
+        assert_eq!(typed.topics, ["a"]);
+        assert!(from_json::<Typed>(json!({"topics": 3})).is_err());
+        assert_eq!(from_json::<String>(json!("s")).unwrap(), "s");
     }
 }

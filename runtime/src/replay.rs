@@ -1,6 +1,6 @@
 //! Replaying a fixture: build a replay `Ctx` over its cassette, call the agent, observe.
 
-use crate::agent::{Agent, AgentInput, AgentReturn};
+use crate::agent::{Agent, AgentReturn};
 use crate::cassette::canonical::request_patterns;
 use crate::cassette::matcher::Matcher;
 use crate::cassette::{CapturedValues, MissReport};
@@ -11,6 +11,7 @@ use crate::fixture::Fixture;
 use crate::mode::Mode;
 use crate::observation::{Observation, Outcome};
 use crate::toolbox::Toolbox;
+use serde_json::Value;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
@@ -39,7 +40,7 @@ pub struct Replay<'f> {
     fixture: &'f Fixture,
     mode: Mode,
     toolbox: Option<Toolbox>,
-    input: Option<AgentInput>,
+    input: Option<Value>,
 }
 
 /// The result of a replay.
@@ -80,9 +81,9 @@ impl<'f> Replay<'f> {
 
     /// The agent's input, instead of a copy of the fixture's `input`: a caller that owns the
     /// fixture and needs its input no more can move it here (`std::mem::take`) and spare the
-    /// copy, or pass the input [`Fixture::load_for_replay`] gave.
-    pub fn input(mut self, input: impl Into<AgentInput>) -> Self {
-        self.input = Some(input.into());
+    /// copy.
+    pub fn input(mut self, input: Value) -> Self {
+        self.input = Some(input);
         self
     }
 
@@ -128,7 +129,7 @@ impl<'f> Replay<'f> {
         let ctx = self.ctx();
         let input = self
             .input
-            .unwrap_or_else(|| AgentInput::Value(self.fixture.input.input.clone()));
+            .unwrap_or_else(|| self.fixture.input.input.clone());
         let returned = CatchUnwind(AssertUnwindSafe(agent.call(&ctx, input))).await;
         finish(&ctx, returned, self.mode)
     }

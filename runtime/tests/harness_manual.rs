@@ -2,7 +2,7 @@
 //! (`harness = false` target; `cargo test --test harness_manual -- --list` shows the names.)
 
 use std::process::ExitCode;
-use tapedeck::agent::{AgentFuture, AgentInput, call_typed};
+use tapedeck::agent::{AgentFuture, call_typed};
 use tapedeck::harness::{Harness, SuiteRegistration};
 use tapedeck::{Ctx, ToolError};
 
@@ -11,7 +11,7 @@ async fn echo(ctx: &Ctx, prompt: String) -> Result<serde_json::Value, ToolError>
         .await
 }
 
-fn erased<'a>(ctx: &'a Ctx, input: AgentInput) -> AgentFuture<'a> {
+fn erased<'a>(ctx: &'a Ctx, input: serde_json::Value) -> AgentFuture<'a> {
     call_typed(&echo, ctx, input)
 }
 

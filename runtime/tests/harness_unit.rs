@@ -5,7 +5,7 @@ mod support;
 use serde_json::{Value, json};
 use std::path::Path;
 use support::Calls;
-use tapedeck::agent::{AgentFuture, AgentInput, call_typed};
+use tapedeck::agent::{AgentFuture, call_typed};
 use tapedeck::contract::Validators;
 use tapedeck::harness::trial::run_fixture;
 use tapedeck::harness::{Harness, SuiteRegistration};
@@ -18,7 +18,7 @@ async fn call_list(ctx: &Ctx, input: Calls) -> Result<Value, String> {
         .map(|_| json!({"refunded": true}))
 }
 
-fn erased<'a>(ctx: &'a Ctx, input: AgentInput) -> AgentFuture<'a> {
+fn erased<'a>(ctx: &'a Ctx, input: Value) -> AgentFuture<'a> {
     call_typed(&call_list, ctx, input)
 }
 

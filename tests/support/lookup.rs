@@ -3,7 +3,7 @@
 //! it, failing when the lookup fails.
 
 use serde_json::{Value, json};
-use tapedeck::agent::{AgentFuture, AgentInput, call_typed};
+use tapedeck::agent::{AgentFuture, call_typed};
 use tapedeck::{Ctx, ToolError};
 
 /// Looks up `order` and returns what the order service said.
@@ -16,6 +16,6 @@ pub async fn lookup_agent(ctx: &Ctx, order: String) -> Result<Value, ToolError> 
     dead_code,
     reason = "the CLI binary registers it; the test only records runs"
 )]
-pub fn erased<'a>(ctx: &'a Ctx, input: AgentInput) -> AgentFuture<'a> {
+pub fn erased<'a>(ctx: &'a Ctx, input: Value) -> AgentFuture<'a> {
     call_typed(&lookup_agent, ctx, input)
 }

@@ -42,7 +42,7 @@ async fn refunds(_ctx: &Ctx, input: RefundRequest) -> Result<RefundDecision, Age
 fn run(input: serde_json::Value) -> AgentReturn {
     let suite = registered_suites()[0];
     let ctx = Ctx::builder().build();
-    let mut future = (suite.agent)(&ctx, input.into());
+    let mut future = (suite.agent)(&ctx, input);
     match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
         Poll::Ready(result) => result,
         Poll::Pending => panic!("the agent awaits nothing"),

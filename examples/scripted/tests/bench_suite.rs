@@ -12,12 +12,12 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tapedeck::agent::{AgentFuture, AgentInput, call_typed};
+use tapedeck::agent::{AgentFuture, call_typed};
 use tapedeck::harness::{Harness, SuiteRegistration};
 use tapedeck::{Ctx, Mode};
 use tapedeck_example_scripted::scripted;
 
-fn erased<'a>(ctx: &'a Ctx, input: AgentInput) -> AgentFuture<'a> {
+fn erased<'a>(ctx: &'a Ctx, input: serde_json::Value) -> AgentFuture<'a> {
     call_typed(&scripted, ctx, input)
 }
 

@@ -36,7 +36,7 @@ pub fn freeze_run(
     let mode = effective_mode(suite).unwrap_or_default();
     let name = format!("{}::{id}", suite.name());
     // A copy: the frozen fixture is handed back whole.
-    let input = fixture.input.input.clone().into();
+    let input = fixture.input.input.clone();
     let result = replay_fixture(suite, &fixture, input, mode, &name, validators, false);
     let reproduction = classify(&drafted.run, &result.judgement, result.expectation.ok);
     if let Reproduction::Reproduced(record) = &reproduction {

@@ -2,7 +2,6 @@
 
 use super::registry::SuiteRegistration;
 use super::trial::TrialResult;
-use crate::agent::AgentInput;
 use crate::artifact::sha256_hex;
 use crate::fixture::Fixture;
 use crate::store::{RunRecord, RunType, Store};
@@ -22,15 +21,9 @@ pub fn configured_store() -> Result<Option<&'static dyn Store>, String> {
     }
 }
 
-/// The SHA-256 of the fixture's input as a run record stores it (of its compact JSON text,
-/// keys sorted, whether the input is held as a value or as the text of its file).
-pub fn input_sha256(input: &AgentInput) -> String {
-    let compact = match input {
-        AgentInput::Value(value) => value.to_string(),
-        AgentInput::Text(text) => serde_json::from_str::<serde_json::Value>(text.as_str())
-            .map_or_else(|_| text.as_str().to_owned(), |value| value.to_string()),
-    };
-    sha256_hex(compact.as_bytes())
+/// The SHA-256 of the fixture's input as a run record stores it (of its compact JSON text).
+pub fn input_sha256(input: &serde_json::Value) -> String {
+    sha256_hex(input.to_string().as_bytes())
 }
 
 /// The run record of a finished trial; `input_sha256` is [`input_sha256`] of the fixture's

@@ -9,11 +9,12 @@ use crate::ctx::Ctx;
 use crate::fixture::Tier;
 use crate::mode::Mode;
 use crate::toolbox::Toolbox;
+use serde_json::Value;
 use std::future::Future;
 use std::pin::Pin;
 
 /// An agent function erased to JSON in and out (what `#[agent_fixture]` generates).
-pub type ErasedAgent = for<'a> fn(&'a Ctx, crate::agent::AgentInput) -> AgentFuture<'a>;
+pub type ErasedAgent = for<'a> fn(&'a Ctx, Value) -> AgentFuture<'a>;
 
 /// The future of a standalone canary check.
 pub type CheckFuture<'a> = Pin<Box<dyn Future<Output = Result<(), String>> + 'a>>;

@@ -45,7 +45,7 @@ impl Harness {
                     fixture: entry.id.clone(),
                 }
                 .to_string();
-                let summary = match (effective_mode(suite), Fixture::load_for_replay(&entry.dir)) {
+                let summary = match (effective_mode(suite), Fixture::load(&entry.dir)) {
                     (Err(e), _) => problem(trial, e),
                     (_, Err(errors)) => problem(
                         trial,
@@ -58,7 +58,8 @@ impl Harness {
                                 .unwrap_or_default()
                         ),
                     ),
-                    (Ok(mode), Ok((fixture, input))) => {
+                    (Ok(mode), Ok(mut fixture)) => {
+                        let input = std::mem::take(&mut fixture.input.input);
                         let result = replay_fixture(
                             suite,
                             &fixture,

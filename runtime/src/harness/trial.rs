@@ -5,12 +5,12 @@ use super::record::{configured_store, input_sha256, trial_record};
 use super::registry::SuiteRegistration;
 use super::report::FailureReport;
 use super::snapshot::{SnapshotAssertion, SnapshotOutcome, assert_snapshot, with_snapshot_text};
-use crate::agent::AgentInput;
 use crate::contract::Validators;
 use crate::fixture::{Fixture, files};
 use crate::mode::Mode;
 use crate::replay::{Replay, ReplayRun};
 use crate::store::RunType;
+use serde_json::Value;
 use std::path::Path;
 
 /// The snapshot every fixture trial asserts.
@@ -61,7 +61,7 @@ pub fn run_fixture(
 ) -> Result<(), String> {
     let mode = effective_mode(suite)?;
     check_containment(dir).map_err(|e| format!("fixture {trial_name} is refused: {e}"))?;
-    let (fixture, input) = Fixture::load_for_replay(dir).map_err(|errors| {
+    let mut fixture = Fixture::load(dir).map_err(|errors| {
         format!(
             "fixture {trial_name} does not load ({} problem(s)):\n{errors}",
             errors.0.len()
@@ -70,7 +70,8 @@ pub fn run_fixture(
     let store = configured_store()?;
     let started_at = crate::store::record::now_rfc3339();
     // The agent gets the input itself, not a copy; the run record keeps only its hash.
-    let input_sha256 = store.as_ref().map(|_| input_sha256(&input));
+    let input_sha256 = store.as_ref().map(|_| input_sha256(&fixture.input.input));
+    let input = std::mem::take(&mut fixture.input.input);
     let result = replay_fixture(suite, &fixture, input, mode, trial_name, validators, true);
     if let (Some(store), Some(input_sha256)) = (store, input_sha256) {
         let record = trial_record(suite, &fixture, input_sha256, run_type, started_at, &result);
@@ -109,7 +110,7 @@ fn check_containment(dir: &Path) -> Result<(), crate::fixture::SuiteError> {
 pub fn replay_fixture(
     suite: &SuiteRegistration,
     fixture: &Fixture,
-    input: AgentInput,
+    input: Value,
     mode: Mode,
     trial_name: &str,
     validators: &Validators,
@@ -166,10 +167,7 @@ mod tests {
 
     #[test]
     fn snapshot_sources_are_relative_to_the_declaring_crate() {
-        fn agent<'a>(
-            _: &'a crate::Ctx,
-            _: crate::agent::AgentInput,
-        ) -> crate::agent::AgentFuture<'a> {
+        fn agent<'a>(_: &'a crate::Ctx, _: serde_json::Value) -> crate::agent::AgentFuture<'a> {
             unreachable!()
         }
         let suite = SuiteRegistration {

@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 use std::time::Duration;
 use tapedeck::Ctx;
-use tapedeck::agent::{Agent, AgentFuture, AgentInput, AgentReturn};
+use tapedeck::agent::{Agent, AgentFuture, AgentReturn};
 
 /// A millisecond or token count, often at the extremes.
 fn arb_count() -> impl Strategy<Value = Value> {
@@ -111,7 +111,7 @@ pub struct CallEverything {
 }
 
 impl Agent for CallEverything {
-    fn call<'a>(&'a self, ctx: &'a Ctx, _input: AgentInput) -> AgentFuture<'a> {
+    fn call<'a>(&'a self, ctx: &'a Ctx, _input: Value) -> AgentFuture<'a> {
         Box::pin(async move {
             let probe = |ctx: &Ctx| {
                 let _ = (ctx.now(), ctx.uuid(), ctx.random(), ctx.elapsed());
