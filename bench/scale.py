@@ -44,6 +44,7 @@ PACKAGE = "tapedeck-example-scripted"
 NO_OVERRIDES = [
     "--config", "profile.dev.package.tapedeck.opt-level=0",
     "--config", "profile.dev.package.serde_json.opt-level=0",
+    "--config", "profile.dev.package.sha2.opt-level=0",
 ]
 
 
