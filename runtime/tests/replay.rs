@@ -551,6 +551,81 @@ fn json_requests_are_sent_as_they_are() {
 }
 
 #[test]
+fn shared_responses_are_the_observed_responses_not_copies() {
+    let cassette = json!({"interactions": [
+        {"tool": "lookup", "effect": "read", "request": {"id": 7}, "response": {"price": 12}},
+        {"tool": "lookup", "effect": "read", "request": {"id": 8}, "response": {"price": 13}},
+        {"tool": "lookup", "effect": "read", "request": {"id": 9}, "response": {"price": 14}}
+    ]});
+    let f = fixture("shared", json!({"input": null}), json!({}), cassette);
+    let kept = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let k = kept.clone();
+    let agent = async move |ctx: &Ctx, _: Value| -> Result<Value, String> {
+        let first = ctx.tool("lookup").call_shared(json!({"id": 7})).await;
+        let (index, second) = ctx
+            .tool("lookup")
+            .call_json_shared_indexed(json!({"id": 8}))
+            .await
+            .map_err(|e| e.to_string())?;
+        let third = ctx
+            .tool("lookup")
+            .call_shared_indexed(json!({"id": 9}))
+            .await;
+        let (first, (_, third)) = (first.map_err(|e| e.to_string())?, third.unwrap());
+        let prices = json!([first["price"], second["price"], third["price"]]);
+        k.lock().unwrap().extend([first, second, third]);
+        Ok(json!({"index": index, "prices": prices}))
+    };
+    let obs = Replay::new(&f).run_blocking(&agent_fn(agent)).observation;
+    assert_eq!(
+        obs.output,
+        Some(json!({"index": 1, "prices": [12, 13, 14]}))
+    );
+    let kept = kept.lock().unwrap();
+    for (call, shared) in obs.calls.iter().zip(kept.iter()) {
+        let observed = call.response.as_ref().unwrap();
+        assert!(Arc::ptr_eq(observed, shared), "call {}", call.index);
+    }
+}
+
+#[test]
+fn typed_responses_deserialize_and_a_misfit_is_an_invalid_response() {
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct Price {
+        price: u32,
+    }
+    let cassette = json!({"interactions": [
+        {"tool": "lookup", "effect": "read", "request": {"id": 7}, "response": {"price": 12}},
+        {"tool": "lookup", "effect": "read", "request": {"id": 8}, "response": {"price": "twelve"}}
+    ]});
+    let f = fixture("typed", json!({"input": null}), json!({}), cassette);
+    let agent = async |ctx: &Ctx, _: Value| -> Result<Value, String> {
+        let good: Price = ctx
+            .tool("lookup")
+            .call_as(json!({"id": 7}))
+            .await
+            .map_err(|e| e.to_string())?;
+        assert_eq!(good, Price { price: 12 });
+        match ctx.tool("lookup").call_as::<Price>(json!({"id": 8})).await {
+            Err(ToolError::InvalidResponse { tool, message }) => Ok(json!([tool, message])),
+            other => Err(format!("expected an invalid response, got {other:?}")),
+        }
+    };
+    let obs = Replay::new(&f).run_blocking(&agent_fn(agent)).observation;
+    let output = obs.output.expect("the agent returns");
+    assert_eq!(output[0], "lookup");
+    let message = output[1].as_str().unwrap();
+    assert!(
+        message.contains("invalid type: string \"twelve\""),
+        "{message}"
+    );
+    // The misfit is the agent's problem, not the call's: the call itself answered.
+    assert_eq!(
+        obs.calls[1].response.as_deref(),
+        Some(&json!({"price": "twelve"}))
+    );
+}
+#[test]
 fn artifacts_evidence_and_events_are_observed() {
     let cassette = json!({"interactions": [{"tool": "lookup", "effect": "read", "request": {}, "response": {"price": 12}}]});
     let f = fixture(

@@ -121,7 +121,7 @@ async fn run_call(
             call: Some(index),
         },
         Err(error) if step.on_error == OnError::Continue => Saved {
-            value: json!({"error": error.kind()}),
+            value: json!({"error": error.kind()}).into(),
             call: None,
         },
         Err(source) => {

@@ -11,12 +11,14 @@ use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 /// A value saved by a `call` step.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Saved {
-    /// The response, or `{"error": kind}` for a failed call with `on_error: continue`.
-    pub value: Value,
+    /// The response, or `{"error": kind}` for a failed call with `on_error: continue`; shared
+    /// with the run's observation, not copied.
+    pub value: Arc<Value>,
     /// The call's index (for evidence paths `/calls/<i>/response/...`); `None` if it failed.
     pub call: Option<usize>,
 }
@@ -137,7 +139,7 @@ mod tests {
         store.save(
             "quote",
             Saved {
-                value: json!({"price": 7, "items": ["a"]}),
+                value: json!({"price": 7, "items": ["a"]}).into(),
                 call: Some(2),
             },
         );

@@ -20,8 +20,7 @@ const LIVE_DIFF_LIMIT: usize = 50;
 /// How a call ended, before it is written to the journal.
 struct Finished {
     effect: Effect,
-    /// Shared with the cassette for a recorded answer; the journal keeps this one and the agent
-    /// gets a copy.
+    /// Shared with the cassette for a recorded answer; the journal and the agent share it too.
     result: Result<Arc<Value>, ToolError>,
     source: CallSource,
     interaction: Option<String>,
@@ -74,7 +73,7 @@ impl Ctx {
         tool: &str,
         request: Value,
         key: Option<String>,
-    ) -> Result<(usize, Value), ToolError> {
+    ) -> Result<(usize, Arc<Value>), ToolError> {
         let inner = self.inner();
         let index = inner.next_call.fetch_add(1, Ordering::SeqCst);
         let started_ms = inner.clock.elapsed_ms();
@@ -120,7 +119,7 @@ impl Ctx {
         request: Value,
         key: Option<String>,
         error: ToolError,
-    ) -> Result<(usize, Value), ToolError> {
+    ) -> Result<(usize, Arc<Value>), ToolError> {
         let inner = self.inner();
         let index = inner.next_call.fetch_add(1, Ordering::SeqCst);
         let started_ms = inner.clock.elapsed_ms();
@@ -138,7 +137,8 @@ impl Ctx {
         )
     }
 
-    /// Writes a finished call to the capture and the journal, and returns its result.
+    /// Writes a finished call to the capture and the journal, and returns its result: the
+    /// response the journal keeps, shared.
     fn record(
         &self,
         index: usize,
@@ -147,7 +147,7 @@ impl Ctx {
         key: Option<String>,
         started_ms: u64,
         finished: Finished,
-    ) -> Result<(usize, Value), ToolError> {
+    ) -> Result<(usize, Arc<Value>), ToolError> {
         let inner = self.inner();
         let record = CallRecord {
             index,
@@ -184,7 +184,7 @@ impl Ctx {
             }
             journal.record_call(record, finished.ledger);
         }
-        finished.result.map(|v| (index, Arc::unwrap_or_clone(v)))
+        finished.result.map(|v| (index, v))
     }
 
     /// Why the call may not run at all (allowlist), if it may not.

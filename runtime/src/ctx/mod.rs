@@ -5,16 +5,19 @@
 
 mod call;
 pub mod clock;
+mod handle;
 pub mod journal;
 mod replay_backend;
 mod resilient;
 pub mod values;
 
+pub use handle::ToolHandle;
+
 use crate::agent::Declared;
 use crate::artifact::{ArtifactError, normalize_path};
 use crate::mode::Mode;
 use crate::observation::{EventRecord, Observation};
-use crate::resilience::{Resilience, RetryPolicy};
+use crate::resilience::Resilience;
 use crate::run::capture::Capture;
 use crate::store::event::kind as event_kind;
 use crate::tool_error::ToolError;
@@ -23,7 +26,6 @@ use clock::Clock;
 use foldhash::HashSet;
 use journal::Journal;
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -203,13 +205,7 @@ impl Ctx {
 
     /// A handle for calling the tool `name`.
     pub fn tool<'a>(&'a self, name: &'a str) -> ToolHandle<'a> {
-        ToolHandle {
-            ctx: self,
-            name,
-            idempotency_key: None,
-            retry: None,
-            dependency: None,
-        }
+        ToolHandle::new(self, name)
     }
 
     /// Calls the tool `name` with JSON-serializable arguments.
@@ -434,79 +430,4 @@ pub struct ArtifactRef {
     pub sha256: String,
     /// Its size in bytes.
     pub size: u64,
-}
-
-/// A pending tool call: set an idempotency key, a retry policy, then `call`.
-#[derive(Debug, Clone)]
-pub struct ToolHandle<'a> {
-    ctx: &'a Ctx,
-    name: &'a str,
-    idempotency_key: Option<String>,
-    retry: Option<RetryPolicy>,
-    dependency: Option<&'a str>,
-}
-
-impl<'a> ToolHandle<'a> {
-    /// Retries transient errors under `policy`, guarded by the dependency's retry budget and
-    /// circuit breaker (see [`crate::resilience`]). The idempotency key is reused by every attempt.
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
-        self
-    }
-
-    /// The dependency whose budget and breaker guard the call (default: the tool's name). A call
-    /// with a dependency always asks its breaker first, even without [`ToolHandle::retry`]
-    /// (then it is one attempt: `RetryPolicy::attempts(1)`).
-    pub fn dependency(mut self, dependency: &'a str) -> Self {
-        self.dependency = Some(dependency);
-        self
-    }
-
-    /// Attaches an idempotency key; retries of the same logical call must reuse it.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
-        self
-    }
-
-    /// Calls the tool with JSON-serializable arguments and returns its JSON result.
-    pub async fn call(self, args: impl Serialize) -> Result<Value, ToolError> {
-        self.call_indexed(args).await.map(|(_, v)| v)
-    }
-
-    /// Like [`ToolHandle::call`], and also returns the call's index, for evidence paths
-    /// `/calls/<index>/response/...`.
-    pub async fn call_indexed(self, args: impl Serialize) -> Result<(usize, Value), ToolError> {
-        let request = serde_json::to_value(args).map_err(|e| ToolError::Failed {
-            tool: self.name.to_string(),
-            message: format!("arguments do not serialize to JSON: {e}"),
-        })?;
-        self.call_json_indexed(request).await
-    }
-
-    /// [`ToolHandle::call_indexed`] with arguments that are already JSON: `request` is sent as
-    /// it is, without being serialized into a new `Value` first.
-    pub async fn call_json_indexed(self, request: Value) -> Result<(usize, Value), ToolError> {
-        if self.retry.is_none() && self.dependency.is_none() {
-            return self
-                .ctx
-                .call_tool(self.name, request, self.idempotency_key)
-                .await;
-        }
-        let policy = self.retry.unwrap_or_else(|| RetryPolicy::attempts(1));
-        let dependency = self.dependency.unwrap_or(self.name);
-        self.ctx
-            .call_resilient(self.name, dependency, request, self.idempotency_key, policy)
-            .await
-    }
-
-    /// Calls the tool and deserializes its result into `T`; a result that does not fit is
-    /// [`ToolError::InvalidResponse`].
-    pub async fn call_as<T: DeserializeOwned>(self, args: impl Serialize) -> Result<T, ToolError> {
-        let tool = self.name.to_string();
-        let value = self.call(args).await?;
-        serde_json::from_value(value).map_err(|e| ToolError::InvalidResponse {
-            tool,
-            message: e.to_string(),
-        })
-    }
 }

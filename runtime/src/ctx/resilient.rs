@@ -17,6 +17,7 @@ use crate::resilience::{Admission, BreakerState, GiveUp, RetryPolicy};
 use crate::tool_error::ToolError;
 use crate::verdict::reason;
 use serde_json::{Value, json};
+use std::sync::Arc;
 use std::time::Duration;
 
 tokio::task_local! {
@@ -32,7 +33,7 @@ impl Ctx {
         request: Value,
         key: Option<String>,
         policy: RetryPolicy,
-    ) -> Result<(usize, Value), ToolError> {
+    ) -> Result<(usize, Arc<Value>), ToolError> {
         let nested = IN_RETRY.try_with(|_| ()).is_ok();
         let policy = if nested {
             RetryPolicy::attempts(1)
@@ -51,8 +52,8 @@ impl Ctx {
         request: Value,
         key: Option<String>,
         policy: RetryPolicy,
-    ) -> Result<(usize, Value), ToolError> {
-        let resilience = std::sync::Arc::clone(self.resilience());
+    ) -> Result<(usize, Arc<Value>), ToolError> {
+        let resilience = Arc::clone(self.resilience());
         let mut backoff = policy.backoff();
         let mut attempt = 1u32;
         loop {
