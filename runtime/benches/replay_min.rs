@@ -2,9 +2,9 @@
 //! other processes share the machine), per fixture, for parse-only versus load + replay + judge.
 //!
 //! Run: `cargo bench -p tapedeck --bench replay_min` (optionally `-- ROUNDS ITERATIONS`). With
-//! `REPLAY_MIN_ONLY_END_TO_END` set it runs only load + replay + judge, `ROUNDS x ITERATIONS`
-//! times, and prints nothing: for counting its instructions, e.g. under
-//! `valgrind --tool=callgrind`.
+//! `REPLAY_MIN_ONLY=<workload>` set it runs only that workload, `ROUNDS x ITERATIONS` times,
+//! and prints nothing: for counting its instructions, e.g. under `valgrind --tool=callgrind`.
+//! The workloads: `typed`, `typed_str`, `values`, `load`, `end_to_end`.
 
 mod common;
 
@@ -68,10 +68,20 @@ fn main() {
         black_box(Fixture::load(&dir).unwrap());
     };
     let mut e2e = end_to_end;
-    if std::env::var_os("REPLAY_MIN_ONLY_END_TO_END").is_some() {
-        // For instruction counts of the end-to-end workload alone (callgrind).
+    if let Some(only) = std::env::var_os("REPLAY_MIN_ONLY") {
+        // For instruction counts of one workload alone (callgrind).
+        let workload: &mut dyn FnMut() = match only.to_str() {
+            Some("typed") => &mut typed,
+            Some("typed_str") => &mut typed_str,
+            Some("values") => &mut values,
+            Some("load") => &mut load,
+            Some("end_to_end") => &mut e2e,
+            _ => panic!(
+                "REPLAY_MIN_ONLY={only:?}: expected one of typed, typed_str, values, load, end_to_end"
+            ),
+        };
         for _ in 0..rounds * iterations {
-            e2e();
+            workload();
         }
         return;
     }

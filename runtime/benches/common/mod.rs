@@ -26,23 +26,24 @@ pub fn parse_values(dir: &Path) -> [Value; 4] {
 }
 
 /// The agent the fixture was recorded from: search and fetch each topic, summarise in three
-/// batches, save the report, notify.
+/// batches, save the report, notify. It only reads responses, so it takes them shared
+/// (`call_shared`), as an agent that cares about copies would.
 pub async fn research(ctx: &Ctx, input: Value) -> Result<Value, ToolError> {
     let topics: Vec<String> = serde_json::from_value(input["topics"].clone()).unwrap_or_default();
     let mut sources = Vec::new();
     for topic in &topics {
         let (index, hits) = ctx
             .tool("search")
-            .call_indexed(json!({"query": topic, "limit": 5}))
+            .call_shared_indexed(json!({"query": topic, "limit": 5}))
             .await?;
         let url = hits["hits"][0]["url"].clone();
         ctx.evidence(format!("/calls/{index}/response/hits/0/url"));
-        ctx.call("fetch", json!({"url": url})).await?;
+        ctx.tool("fetch").call_shared(json!({"url": url})).await?;
         sources.push(url);
     }
     let mut summary = String::new();
     for batch in 0..3 {
-        let text = ctx.call("llm", json!({"model": "large-2026", "prompt": format!("Summarise findings batch {batch}"), "temperature": 0})).await?;
+        let text = ctx.tool("llm").call_shared(json!({"model": "large-2026", "prompt": format!("Summarise findings batch {batch}"), "temperature": 0})).await?;
         summary.push_str(text["text"].as_str().unwrap_or_default());
     }
     ctx.evidence("/state/customer/id");
@@ -53,11 +54,11 @@ pub async fn research(ctx: &Ctx, input: Value) -> Result<Value, ToolError> {
         })?;
     ctx.tool("save_report")
         .idempotency_key("task-77:save")
-        .call(json!({"path": "reports/c-1042.md", "sections": 3}))
+        .call_shared(json!({"path": "reports/c-1042.md", "sections": 3}))
         .await?;
     ctx.tool("notify")
         .idempotency_key("task-77:notify")
-        .call(json!({"channel": "#reliability", "text": "Report ready"}))
+        .call_shared(json!({"channel": "#reliability", "text": "Report ready"}))
         .await?;
     Ok(json!({"customer_id": input["customer_id"], "summary": summary, "sources": sources}))
 }
