@@ -94,8 +94,10 @@ impl Ctx {
             )
         } else {
             match &inner.backend {
+                // Boxed: a real tool's future (with its deadline timer) is large, and inline it
+                // would make every call's future, replayed ones too, that large to move.
                 Backend::Direct(toolbox) => {
-                    self.call_direct(toolbox, tool, &request, key.as_deref(), started_ms)
+                    Box::pin(self.call_direct(toolbox, tool, &request, key.as_deref(), started_ms))
                         .await
                 }
                 Backend::Replay(backend) => {
@@ -375,9 +377,8 @@ impl Ctx {
                 strict,
             ),
             Plan::LiveUnrecorded { effect, toolbox } => {
-                let result = self
-                    .run_real(&toolbox, tool, request, key, started_ms)
-                    .await;
+                let result =
+                    Box::pin(self.run_real(&toolbox, tool, request, key, started_ms)).await;
                 Finished::new(effect, result, CallSource::Live)
             }
             Plan::Recorded(answer) => {
@@ -385,9 +386,9 @@ impl Ctx {
                 let recorded = self.deliver_recorded(answer, tool, started_ms);
                 match live {
                     Some(toolbox) => {
-                        let result = self
-                            .run_real(&toolbox, tool, request, key, started_ms)
-                            .await;
+                        // Boxed, as in `call_tool`: only live mode pays for the large future.
+                        let result =
+                            Box::pin(self.run_real(&toolbox, tool, request, key, started_ms)).await;
                         let live_diff = match (&recorded.result, &result) {
                             (Ok(rec), Ok(now)) => Some(differences(rec, now, LIVE_DIFF_LIMIT)),
                             _ => None,

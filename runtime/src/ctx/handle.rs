@@ -1,5 +1,7 @@
 //! A pending tool call: options (idempotency key, retry policy, dependency), then the call in
-//! the form the agent wants its response: copied, shared or typed.
+//! the form the agent wants its response: copied, shared or typed. Every form is one call of
+//! [`ToolHandle::call_json_shared_indexed`], not a chain of wrappers: each async layer would
+//! add a move of the whole call future.
 
 use super::Ctx;
 use crate::resilience::RetryPolicy;
@@ -56,14 +58,17 @@ impl<'a> ToolHandle<'a> {
     /// The result is the agent's own copy. To read a response without copying it, use
     /// [`ToolHandle::call_shared`].
     pub async fn call(self, args: impl Serialize) -> Result<Value, ToolError> {
-        self.call_indexed(args).await.map(|(_, v)| v)
+        let request = self.request(args)?;
+        let (_, response) = self.call_json_shared_indexed(request).await?;
+        Ok(Arc::unwrap_or_clone(response))
     }
 
     /// Like [`ToolHandle::call`], and also returns the call's index, for evidence paths
     /// `/calls/<index>/response/...`.
     pub async fn call_indexed(self, args: impl Serialize) -> Result<(usize, Value), ToolError> {
         let request = self.request(args)?;
-        self.call_json_indexed(request).await
+        let (index, response) = self.call_json_shared_indexed(request).await?;
+        Ok((index, Arc::unwrap_or_clone(response)))
     }
 
     /// [`ToolHandle::call_indexed`] with arguments that are already JSON: `request` is sent as
@@ -78,7 +83,9 @@ impl<'a> ToolHandle<'a> {
     /// so `response["hits"][0]` reads it in place. Use it for large responses that the agent
     /// only reads; in replay it saves a deep copy of the recorded response per call.
     pub async fn call_shared(self, args: impl Serialize) -> Result<Arc<Value>, ToolError> {
-        self.call_shared_indexed(args).await.map(|(_, v)| v)
+        let request = self.request(args)?;
+        let (_, response) = self.call_json_shared_indexed(request).await?;
+        Ok(response)
     }
 
     /// Like [`ToolHandle::call_shared`], and also returns the call's index, for evidence paths
@@ -105,9 +112,15 @@ impl<'a> ToolHandle<'a> {
         }
         let policy = self.retry.unwrap_or_else(|| RetryPolicy::attempts(1));
         let dependency = self.dependency.unwrap_or(self.name);
-        self.ctx
-            .call_resilient(self.name, dependency, request, self.idempotency_key, policy)
-            .await
+        // Boxed: the retry loop's future is large, and only resilient calls should carry it.
+        Box::pin(self.ctx.call_resilient(
+            self.name,
+            dependency,
+            request,
+            self.idempotency_key,
+            policy,
+        ))
+        .await
     }
 
     /// The arguments as the JSON request; arguments that do not serialize are
@@ -124,7 +137,8 @@ impl<'a> ToolHandle<'a> {
     pub async fn call_as<T: DeserializeOwned>(self, args: impl Serialize) -> Result<T, ToolError> {
         let tool = self.name.to_string();
         // Deserialized from the shared response itself: no copy of the whole `Value` first.
-        let value = self.call_shared(args).await?;
+        let request = self.request(args)?;
+        let (_, value) = self.call_json_shared_indexed(request).await?;
         T::deserialize(&*value).map_err(|e| ToolError::InvalidResponse {
             tool,
             message: e.to_string(),

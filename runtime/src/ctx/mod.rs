@@ -209,8 +209,13 @@ impl Ctx {
     }
 
     /// Calls the tool `name` with JSON-serializable arguments.
-    pub async fn call(&self, name: &str, args: impl Serialize) -> Result<Value, ToolError> {
-        self.tool(name).call(args).await
+    pub fn call<'a>(
+        &'a self,
+        name: &'a str,
+        args: impl Serialize + 'a,
+    ) -> impl Future<Output = Result<Value, ToolError>> + 'a {
+        // Not an `async fn`: that would wrap (and move) the call's future once more.
+        self.tool(name).call(args)
     }
 
     /// Writes an artifact (relative path, no `..`). In replay the content is kept in the
