@@ -57,47 +57,48 @@ impl fmt::Display for At<'_> {
     }
 }
 
-/// Runs one step; `at` is its position for error messages.
-fn run_step<'a>(ctx: &'a Ctx, state: &'a RunState, step: &'a Step, at: At<'a>) -> StepFuture<'a> {
-    Box::pin(async move {
-        match step {
-            Step::Call(call) => run_call(ctx, state, call, &at).await,
-            Step::Artifact(artifact) => write_artifact(ctx, state, artifact, &at),
-            Step::Evidence(e) => {
-                ctx.evidence(state.saved.evidence_path(&e.evidence, &at)?);
-                Ok(())
-            }
-            Step::Output(o) => {
-                let value = state
-                    .saved
-                    .substitute(o.output.as_ref().unwrap_or(&Value::Null), &at)?;
-                *state.output.borrow_mut() = Some(value);
-                Ok(())
-            }
-            Step::Status(s) => {
-                ctx.declare(declared(s));
-                Ok(())
-            }
-            Step::Panic(p) => panic!("{}", p.panic),
-            Step::Sleep(s) => {
-                ctx.sleep(Duration::from_millis(s.sleep_ms)).await;
-                Ok(())
-            }
-            Step::Parallel(p) => {
-                let parent = &at;
-                let branches = p
-                    .parallel
-                    .iter()
-                    .enumerate()
-                    .map(|(i, nested)| run_step(ctx, state, nested, At::Nested(parent, i)));
-                join_all(branches).await.into_iter().collect()
-            }
-            Step::Event(e) => {
-                ctx.event(e.event.as_str(), state.saved.substitute(&e.data, &at)?);
-                Ok(())
-            }
+/// Runs one step; `at` is its position for error messages. Only the steps nested in a
+/// `parallel` step are boxed (the recursion needs it); a top-level step runs inline.
+async fn run_step(ctx: &Ctx, state: &RunState, step: &Step, at: At<'_>) -> Result<(), ScriptError> {
+    match step {
+        Step::Call(call) => run_call(ctx, state, call, &at).await,
+        Step::Artifact(artifact) => write_artifact(ctx, state, artifact, &at),
+        Step::Evidence(e) => {
+            ctx.evidence(state.saved.evidence_path(&e.evidence, &at)?);
+            Ok(())
         }
-    })
+        Step::Output(o) => {
+            let value = state
+                .saved
+                .substitute(o.output.as_ref().unwrap_or(&Value::Null), &at)?;
+            *state.output.borrow_mut() = Some(value);
+            Ok(())
+        }
+        Step::Status(s) => {
+            ctx.declare(declared(s));
+            Ok(())
+        }
+        Step::Panic(p) => panic!("{}", p.panic),
+        Step::Sleep(s) => {
+            ctx.sleep(Duration::from_millis(s.sleep_ms)).await;
+            Ok(())
+        }
+        Step::Parallel(p) => {
+            let parent = &at;
+            let branches = p
+                .parallel
+                .iter()
+                .enumerate()
+                .map(|(i, nested)| -> StepFuture<'_> {
+                    Box::pin(run_step(ctx, state, nested, At::Nested(parent, i)))
+                });
+            join_all(branches).await.into_iter().collect()
+        }
+        Step::Event(e) => {
+            ctx.event(e.event.as_str(), state.saved.substitute(&e.data, &at)?);
+            Ok(())
+        }
+    }
 }
 
 async fn run_call(

@@ -2,10 +2,11 @@
 //! `artifact`, `evidence`, `output`, `status`, `panic`, `sleep_ms`, `parallel`, `event`);
 //! unknown keys are errors that name the step's position.
 
-use serde::de::{self, DeserializeOwned};
+mod parse;
+
+pub(crate) use parse::StepSeed;
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
-use std::fmt;
 
 /// The key that names each kind of step, in the order they are documented.
 pub(crate) const KINDS: [&str; 9] = [
@@ -170,155 +171,14 @@ impl Step {
     /// Parses one step; `at` is its position (`steps[3]`), used in every error message. The
     /// value is taken by value so that its strings move into the step instead of being copied.
     pub fn parse(value: Value, at: &str) -> Result<Step, String> {
-        Step::parse_at(value, &at)
-    }
-
-    /// [`Step::parse`] with the position rendered only when an error needs it.
-    pub(crate) fn parse_at(value: Value, at: &dyn fmt::Display) -> Result<Step, String> {
-        let Value::Object(map) = &value else {
-            return Err(format!(
-                "{at}: a step is a JSON object such as {{\"call\": \"tool\", \"args\": {{}}}}, found {}",
-                kind_of(&value)
-            ));
-        };
-        let mut kinds = KINDS.iter().copied().filter(|k| map.contains_key(*k));
-        let kind = match (kinds.next(), kinds.next()) {
-            (Some(kind), None) => kind,
-            (None, _) => {
-                let keys: Vec<&str> = map.keys().map(String::as_str).collect();
-                return Err(format!(
-                    "{at}: unknown step with keys [{}]; a step has exactly one of the keys {}",
-                    keys.join(", "),
-                    KINDS.join(", ")
-                ));
-            }
-            (Some(_), Some(_)) => {
-                let many: Vec<&str> = KINDS
-                    .iter()
-                    .copied()
-                    .filter(|k| map.contains_key(*k))
-                    .collect();
-                return Err(format!(
-                    "{at}: a step has exactly one of the keys {}, this one has {}",
-                    KINDS.join(", "),
-                    many.join(" and ")
-                ));
-            }
-        };
-        let at_kind = Kind { at, kind };
-        Ok(match kind {
-            "call" => Step::Call(moving(value, &at_kind, "args", |s: &mut CallStep, v| {
-                s.args = v
-            })?),
-            "artifact" => {
-                let step = moving(value, &at_kind, "content", |s: &mut ArtifactStep, v| {
-                    s.content = Some(v)
-                })?;
-                if step.content.is_some() == step.from.is_some() {
-                    return Err(format!(
-                        "{at_kind}: an artifact step has exactly one of `content` and `from`"
-                    ));
-                }
-                Step::Artifact(step)
-            }
-            "evidence" => Step::Evidence(typed(value, &at_kind)?),
-            "output" => Step::Output(typed(value, &at_kind)?),
-            "status" => Step::Status(typed(value, &at_kind)?),
-            "panic" => Step::Panic(typed(value, &at_kind)?),
-            "sleep_ms" => Step::Sleep(typed(value, &at_kind)?),
-            "event" => Step::Event(moving(value, &at_kind, "data", |s: &mut EventStep, v| {
-                s.data = v
-            })?),
-            _ => Step::Parallel(parallel(value, &at_kind, at)?),
-        })
-    }
-}
-
-/// A step's position and kind in error messages: `steps[3] (`call` step)`.
-struct Kind<'a> {
-    at: &'a dyn fmt::Display,
-    kind: &'a str,
-}
-
-impl fmt::Display for Kind<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (`{}` step)", self.at, self.kind)
-    }
-}
-
-/// The position of a nested step: `steps[3].parallel[0]`.
-struct Nested<'a> {
-    parent: &'a dyn fmt::Display,
-    index: usize,
-}
-
-impl fmt::Display for Nested<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.parallel[{}]", self.parent, self.index)
-    }
-}
-
-fn typed<T: DeserializeOwned>(value: Value, at: &dyn fmt::Display) -> Result<T, String> {
-    serde_json::from_value(value).map_err(|e| format!("{at}: {e}"))
-}
-
-/// [`typed`] for a step with a free-JSON `field` (whose type gives it a default when absent):
-/// the field's JSON is moved into place by `put` instead of being rebuilt by serde.
-fn moving<T: DeserializeOwned>(
-    value: Value,
-    at: &dyn fmt::Display,
-    field: &str,
-    put: impl FnOnce(&mut T, Value),
-) -> Result<T, String> {
-    let Value::Object(mut map) = value else {
-        return typed(value, at);
-    };
-    let moved = map.remove(field);
-    let mut step: T = typed(Value::Object(map), at)?;
-    if let Some(v) = moved {
-        put(&mut step, v);
-    }
-    Ok(step)
-}
-
-fn parallel(
-    value: Value,
-    at_kind: &dyn fmt::Display,
-    at: &dyn fmt::Display,
-) -> Result<ParallelStep, String> {
-    let Value::Object(mut map) = value else {
-        return Err(format!("{at_kind}: a step is a JSON object"));
-    };
-    if let Some(extra) = map.keys().find(|k| *k != "parallel") {
-        return Err(format!(
-            "{at_kind}: unknown field `{extra}`, expected `parallel`"
-        ));
-    }
-    let Some(Value::Array(items)) = map.remove("parallel") else {
-        return Err(format!("{at_kind}: `parallel` is a list of steps"));
-    };
-    let parallel = items
-        .into_iter()
-        .enumerate()
-        .map(|(index, item)| Step::parse_at(item, &Nested { parent: at, index }))
-        .collect::<Result<Vec<Step>, String>>()?;
-    Ok(ParallelStep { parallel })
-}
-
-fn kind_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
+        serde::de::DeserializeSeed::deserialize(StepSeed { at: &at }, value)
+            .map_err(|e| e.to_string())
     }
 }
 
 impl<'de> Deserialize<'de> for Step {
+    /// A step on its own; its errors name it `step`.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Step, D::Error> {
-        let value = Value::deserialize(d)?;
-        Step::parse(value, "step").map_err(de::Error::custom)
+        serde::de::DeserializeSeed::deserialize(StepSeed { at: &"step" }, d)
     }
 }
