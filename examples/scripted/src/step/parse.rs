@@ -294,22 +294,21 @@ fn build(
 
 /// The values of one kind's keys, each taken once into its type.
 struct Fields<'a> {
-    values: Vec<(&'static str, Value)>,
+    entries: Vec<(Key, Value)>,
     at_kind: &'a Kind<'a>,
 }
 
 impl<'a> Fields<'a> {
-    /// The entries of a step of kind `kind`: a key that kind does not have is an error.
+    /// The entries of a step of kind `kind`: a key that kind does not have, or a key given
+    /// twice, is an error.
     fn new(
         entries: Vec<(Key, Value)>,
         kind: usize,
         at_kind: &'a Kind<'a>,
     ) -> Result<Fields<'a>, String> {
-        let allowed = KIND_KEYS[kind];
-        let mut values: Vec<(&'static str, Value)> = Vec::with_capacity(entries.len());
-        for (key, value) in entries {
-            let name = match key {
-                Key::Known { kind: k, index } if k == kind => allowed[index],
+        for (i, (key, _)) in entries.iter().enumerate() {
+            match key {
+                Key::Known { kind: k, .. } if *k == kind => {}
                 other if kind == PARALLEL => {
                     return Err(format!(
                         "{at_kind}: unknown field `{}`, expected `parallel`",
@@ -317,26 +316,30 @@ impl<'a> Fields<'a> {
                     ));
                 }
                 other => {
-                    let error =
-                        <serde_json::Error as de::Error>::unknown_field(other.name(), allowed);
+                    let error = <serde_json::Error as de::Error>::unknown_field(
+                        other.name(),
+                        KIND_KEYS[kind],
+                    );
                     return Err(format!("{at_kind}: {error}"));
                 }
-            };
-            if values.iter().any(|(n, _)| *n == name) {
+            }
+            if entries[..i].iter().any(|(k, _)| k.name() == key.name()) {
+                let name = KIND_KEYS[kind]
+                    .iter()
+                    .find(|n| **n == key.name())
+                    .map_or("", |n| n);
                 let error = <serde_json::Error as de::Error>::duplicate_field(name);
                 return Err(format!("{at_kind}: {error}"));
             }
-            values.push((name, value));
         }
-        Ok(Fields { values, at_kind })
+        Ok(Fields { entries, at_kind })
     }
 
     /// The JSON under `key`, as it was written.
     fn raw(&mut self, key: &str) -> Option<Value> {
-        let i = self.values.iter().position(|(n, _)| *n == key)?;
-        Some(self.values.swap_remove(i).1)
+        let i = self.entries.iter().position(|(k, _)| k.name() == key)?;
+        Some(self.entries.swap_remove(i).1)
     }
-
     /// The value under `key` as a `T`, if the key is there.
     fn optional<T: DeserializeOwned>(&mut self, key: &str) -> Result<Option<T>, String> {
         self.raw(key)
