@@ -1,6 +1,7 @@
-//! The steps of a script. Each step is a JSON object distinguished by its first key (`call`,
-//! `artifact`, `evidence`, `output`, `status`, `panic`, `sleep_ms`, `parallel`, `event`);
-//! unknown keys are errors that name the step's position.
+//! The steps of a script. Each step is a JSON object named by the one of its keys that is a
+//! kind (`call`, `artifact`, `evidence`, `output`, `status`, `panic`, `sleep_ms`, `parallel`,
+//! `event`), wherever it comes among the keys; unknown keys are errors that name the step's
+//! position.
 
 mod parse;
 
