@@ -134,21 +134,35 @@ impl<'f> Replay<'f> {
         finish(&ctx, returned, self.mode)
     }
 
-    /// [`Replay::run`] on a fresh current-thread tokio runtime.
+    /// [`Replay::run`] on a current-thread tokio runtime of this thread's own.
+    ///
+    /// Runs are isolated as on a fresh runtime: tasks the agent spawned and left unfinished end
+    /// with the run (the runtime holding them is dropped, which cancels them), and the next
+    /// run gets a fresh runtime. A runtime that ends with no task alive is kept for the next
+    /// run on this thread, which saves building and shutting one down per fixture.
     pub fn run_blocking(self, agent: &dyn Agent) -> ReplayRun {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("a current-thread tokio runtime builds");
-        runtime.block_on(self.run(agent))
+        let runtime = RUN_RUNTIME.take().unwrap_or_else(current_thread_runtime);
+        let run = runtime.block_on(self.run(agent));
+        if runtime.metrics().num_alive_tasks() == 0 {
+            RUN_RUNTIME.set(Some(runtime));
+        }
+        run
     }
 }
 
-thread_local! {
-    static RUNTIME: tokio::runtime::Runtime = tokio::runtime::Builder::new_current_thread()
+/// A current-thread tokio runtime with every driver this crate enables.
+fn current_thread_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .expect("a current-thread tokio runtime builds");
+        .expect("a current-thread tokio runtime builds")
+}
+
+thread_local! {
+    /// The runtime [`Replay::run_blocking`] reuses while runs leave no task behind.
+    static RUN_RUNTIME: std::cell::Cell<Option<tokio::runtime::Runtime>> =
+        const { std::cell::Cell::new(None) };
+    static RUNTIME: tokio::runtime::Runtime = current_thread_runtime();
 }
 
 /// Runs a future to completion on this thread's reusable current-thread tokio runtime.

@@ -531,6 +531,28 @@ fn unreadable_files_name_the_file_and_the_os_error() {
     }
 }
 
+/// A pipe named like a fixture file is refused at once: opening it for reading must not wait
+/// for a writer that never comes (the test would hang).
+#[cfg(unix)]
+#[test]
+fn a_pipe_named_like_a_fixture_file_is_refused_without_blocking() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("piped");
+    fs::create_dir_all(&root).unwrap();
+    let pipe = root.join("input.json");
+    let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("mkfifo is not available here; skipped");
+        return;
+    }
+    let errs = errors_in(&root);
+    assert_eq!(errs[0].file, pipe);
+    assert_eq!(
+        errs[0].message,
+        "is not a regular file (a device, a pipe or a socket); it was not read"
+    );
+}
+
 #[test]
 fn suite_listing_is_sorted_cheap_and_keeps_bad_ids_as_entries() {
     let root = dir("suite");

@@ -865,3 +865,51 @@ fn a_call_future_stays_small_so_wrapping_it_is_cheap() {
         assert!(*size <= 2048, "a call future is {size} bytes: {sizes:?}");
     }
 }
+
+/// Runs on one thread share a runtime only while they leave nothing behind: a task an agent
+/// spawned and left pending ends with its run, and the next run is not disturbed by it.
+#[test]
+fn tasks_an_agent_leaves_running_end_with_its_run() {
+    struct Guard(Arc<AtomicUsize>);
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    let dropped = Arc::new(AtomicUsize::new(0));
+    let f = fixture(
+        "leak",
+        json!({"input": null}),
+        json!({}),
+        json!({"interactions": []}),
+    );
+    let leaves_a_task = {
+        let dropped = Arc::clone(&dropped);
+        move |_ctx: &Ctx, _: Value| {
+            let guard = Guard(Arc::clone(&dropped));
+            async move {
+                tokio::spawn(async move {
+                    let _guard = guard;
+                    std::future::pending::<()>().await;
+                });
+                Ok::<Value, ToolError>(json!("left one running"))
+            }
+        }
+    };
+    let first = Replay::new(&f).run_blocking(&agent_fn(leaves_a_task));
+    assert_eq!(first.observation.output, Some(json!("left one running")));
+    assert_eq!(
+        dropped.load(Ordering::SeqCst),
+        1,
+        "the pending task ended with its run"
+    );
+    let finishes = async |_: &Ctx, _: Value| -> Result<Value, ToolError> {
+        Ok(tokio::spawn(async { 7 })
+            .await
+            .map_or(json!(null), |n| json!(n)))
+    };
+    for _ in 0..2 {
+        let run = Replay::new(&f).run_blocking(&agent_fn(finishes));
+        assert_eq!(run.observation.output, Some(json!(7)));
+    }
+}
