@@ -30,7 +30,8 @@ struct RunState {
 #[tapedeck::agent_fixture("fixtures/scripted", mode = "strict")]
 pub async fn scripted(ctx: &Ctx, script: Script) -> Result<Value, ScriptError> {
     let state = RunState::default();
-    for (index, step) in script.steps.iter().enumerate() {
+    // The steps are consumed as they run: their arguments move into the calls, not copies.
+    for (index, step) in script.steps.into_iter().enumerate() {
         run_step(ctx, &state, step, At::Top(index)).await?;
     }
     Ok(state.output.take().unwrap_or(Value::Null))
@@ -59,7 +60,7 @@ impl fmt::Display for At<'_> {
 
 /// Runs one step; `at` is its position for error messages. Only the steps nested in a
 /// `parallel` step are boxed (the recursion needs it); a top-level step runs inline.
-async fn run_step(ctx: &Ctx, state: &RunState, step: &Step, at: At<'_>) -> Result<(), ScriptError> {
+async fn run_step(ctx: &Ctx, state: &RunState, step: Step, at: At<'_>) -> Result<(), ScriptError> {
     match step {
         Step::Call(call) => run_call(ctx, state, call, &at).await,
         Step::Artifact(artifact) => write_artifact(ctx, state, artifact, &at),
@@ -70,12 +71,12 @@ async fn run_step(ctx: &Ctx, state: &RunState, step: &Step, at: At<'_>) -> Resul
         Step::Output(o) => {
             let value = state
                 .saved
-                .substitute(o.output.as_ref().unwrap_or(&Value::Null), &at)?;
+                .substitute(o.output.unwrap_or(Value::Null), &at)?;
             *state.output.borrow_mut() = Some(value);
             Ok(())
         }
         Step::Status(s) => {
-            ctx.declare(declared(s));
+            ctx.declare(declared(&s));
             Ok(())
         }
         Step::Panic(p) => panic!("{}", p.panic),
@@ -87,7 +88,7 @@ async fn run_step(ctx: &Ctx, state: &RunState, step: &Step, at: At<'_>) -> Resul
             let parent = &at;
             let branches = p
                 .parallel
-                .iter()
+                .into_iter()
                 .enumerate()
                 .map(|(i, nested)| -> StepFuture<'_> {
                     Box::pin(run_step(ctx, state, nested, At::Nested(parent, i)))
@@ -95,7 +96,7 @@ async fn run_step(ctx: &Ctx, state: &RunState, step: &Step, at: At<'_>) -> Resul
             join_all(branches).await.into_iter().collect()
         }
         Step::Event(e) => {
-            ctx.event(e.event.as_str(), state.saved.substitute(&e.data, &at)?);
+            ctx.event(e.event.as_str(), state.saved.substitute(e.data, &at)?);
             Ok(())
         }
     }
@@ -104,10 +105,10 @@ async fn run_step(ctx: &Ctx, state: &RunState, step: &Step, at: At<'_>) -> Resul
 async fn run_call(
     ctx: &Ctx,
     state: &RunState,
-    step: &CallStep,
+    step: CallStep,
     at: &dyn fmt::Display,
 ) -> Result<(), ScriptError> {
-    let args = state.saved.substitute(&step.args, at)?;
+    let args = state.saved.substitute(step.args, at)?;
     let result = call_with_retries(
         ctx,
         &step.call,
@@ -132,7 +133,7 @@ async fn run_call(
             });
         }
     };
-    if let Some(name) = &step.save_as {
+    if let Some(name) = step.save_as {
         state.saved.save(name, saved);
     }
     Ok(())
@@ -141,14 +142,14 @@ async fn run_call(
 fn write_artifact(
     ctx: &Ctx,
     state: &RunState,
-    step: &ArtifactStep,
+    step: ArtifactStep,
     at: &dyn fmt::Display,
 ) -> Result<(), ScriptError> {
     let write = |value: &Value| match value {
         Value::String(text) => ctx.artifact(&step.artifact, text),
         other => ctx.artifact_json(&step.artifact, other),
     };
-    let written = match (&step.content, &step.from) {
+    let written = match (step.content, &step.from) {
         (Some(content), _) => write(&state.saved.substitute(content, at)?),
         (None, Some(name)) => state.saved.with(name, at, |saved| write(&saved.value))?,
         (None, None) => write(&Value::Null),

@@ -50,8 +50,8 @@ fn reference(text: &str) -> Option<Reference<'_>> {
 
 impl Store {
     /// Saves (or replaces) a value.
-    pub fn save(&self, name: &str, saved: Saved) {
-        self.values.borrow_mut().insert(name.to_string(), saved);
+    pub fn save(&self, name: impl Into<String>, saved: Saved) {
+        self.values.borrow_mut().insert(name.into(), saved);
     }
 
     /// `read` of the value saved under `name`, without copying it.
@@ -76,11 +76,11 @@ impl Store {
         }
     }
 
-    /// `value` with every reference replaced by what it refers to.
-    pub fn substitute(&self, value: &Value, at: &dyn fmt::Display) -> Result<Value, ScriptError> {
-        let mut out = value.clone();
-        self.resolve(&mut out, at)?;
-        Ok(out)
+    /// `value` with every reference replaced by what it refers to. It takes the value itself
+    /// (the script's steps are consumed as they run), so only what references point to is copied.
+    pub fn substitute(&self, mut value: Value, at: &dyn fmt::Display) -> Result<Value, ScriptError> {
+        self.resolve(&mut value, at)?;
+        Ok(value)
     }
 
     /// Replaces the references inside `value` in place (copying only what they refer to).
@@ -150,7 +150,7 @@ mod tests {
     fn substitutes_whole_values_and_pointers() {
         let out = store()
             .substitute(
-                &json!({"all": "$quote", "p": ["$quote/price"], "lit": "$$quote", "t": "x $quote"}),
+                json!({"all": "$quote", "p": ["$quote/price"], "lit": "$$quote", "t": "x $quote"}),
                 &"steps[0]",
             )
             .unwrap();
@@ -163,13 +163,13 @@ mod tests {
     #[test]
     fn unknown_names_and_pointers_are_errors() {
         let err = store()
-            .substitute(&json!("$nope"), &"steps[1]")
+            .substitute(json!("$nope"), &"steps[1]")
             .unwrap_err();
         assert_eq!(
             err.to_string(),
             "step steps[1]: `$nope` refers to no saved value (saved so far: quote)"
         );
-        assert!(store().substitute(&json!("$quote/missing"), &"s").is_err());
+        assert!(store().substitute(json!("$quote/missing"), &"s").is_err());
     }
 
     #[test]
