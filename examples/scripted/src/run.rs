@@ -86,13 +86,13 @@ async fn run_step(ctx: &Ctx, state: &RunState, step: Step, at: At<'_>) -> Result
         }
         Step::Parallel(p) => {
             let parent = &at;
-            let branches = p
-                .parallel
-                .into_iter()
-                .enumerate()
-                .map(|(i, nested)| -> StepFuture<'_> {
-                    Box::pin(run_step(ctx, state, nested, At::Nested(parent, i)))
-                });
+            let branches =
+                p.parallel
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, nested)| -> StepFuture<'_> {
+                        Box::pin(run_step(ctx, state, nested, At::Nested(parent, i)))
+                    });
             join_all(branches).await.into_iter().collect()
         }
         Step::Event(e) => {

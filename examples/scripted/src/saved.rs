@@ -78,7 +78,11 @@ impl Store {
 
     /// `value` with every reference replaced by what it refers to. It takes the value itself
     /// (the script's steps are consumed as they run), so only what references point to is copied.
-    pub fn substitute(&self, mut value: Value, at: &dyn fmt::Display) -> Result<Value, ScriptError> {
+    pub fn substitute(
+        &self,
+        mut value: Value,
+        at: &dyn fmt::Display,
+    ) -> Result<Value, ScriptError> {
         self.resolve(&mut value, at)?;
         Ok(value)
     }
@@ -162,9 +166,7 @@ mod tests {
 
     #[test]
     fn unknown_names_and_pointers_are_errors() {
-        let err = store()
-            .substitute(json!("$nope"), &"steps[1]")
-            .unwrap_err();
+        let err = store().substitute(json!("$nope"), &"steps[1]").unwrap_err();
         assert_eq!(
             err.to_string(),
             "step steps[1]: `$nope` refers to no saved value (saved so far: quote)"
