@@ -46,6 +46,27 @@ fn list_terse_prints_only_name_lines() {
 }
 
 #[test]
+fn a_list_whose_reader_has_gone_ends_quietly() {
+    // The reader end is closed before the harness starts, so its first write fails with a
+    // broken pipe, as `--list | head` does once `head` has its lines.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = Command::new(harness_binary(PACKAGE))
+        .args(["--list", "--format", "terse"])
+        .current_dir(package_dir())
+        .env("CARGO_MANIFEST_DIR", package_dir())
+        .stdout(writer)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success() && out.stderr.is_empty(),
+        "{:?}: {}",
+        out.status,
+        stderr(&out)
+    );
+}
+
+#[test]
 fn list_ignored_prints_exactly_the_canary_trials() {
     let all = list(&["--list", "--format", "terse"]);
     let ignored: BTreeSet<String> = list(&["--list", "--format", "terse", "--ignored"])

@@ -7,6 +7,7 @@
 
 pub mod discover;
 pub mod freeze;
+pub mod list;
 pub mod naming;
 pub mod record;
 pub mod registry;

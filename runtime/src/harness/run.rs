@@ -66,6 +66,10 @@ impl Harness {
     /// Runs the trials selected by `args` and returns the process exit code.
     pub fn run(&self, args: &Arguments) -> ExitCode {
         crate::replay::quiet_caught_agent_panics();
+        if args.list && args.logfile.is_none() {
+            // Printed here: libtest-mimic's own listing panics when stdout closes early.
+            return super::list::print(args, &self.trials(args));
+        }
         libtest_mimic::run(args, self.trials(args)).exit_code()
     }
 
