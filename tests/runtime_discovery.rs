@@ -80,6 +80,57 @@ fn a_broken_fixture_fails_only_its_own_test_with_its_load_errors() {
     assert!(text.contains("did you mean \"output\""), "{text}");
 }
 
+/// The listing reads each notes.json for the canary tier and hands the bytes to the replay
+/// trial: a broken one still fails its own trial with its position, listed or run by name, and
+/// a fixture without notes.json still passes.
+#[test]
+fn notes_read_while_listing_are_still_checked_by_the_trial() {
+    let tmp = tempfile::tempdir().unwrap();
+    let suite = tmp.path().join("fixtures/research");
+    copy_dir(
+        &workspace().join("examples/agents/fixtures/research"),
+        &suite,
+    );
+    let broken = "fetch_unavailable_skips_source";
+    std::fs::write(
+        suite.join(broken).join("notes.json"),
+        "{\n  \"tier\": \"hourly\",\n  \"ownr\": \"me\"\n}\n",
+    )
+    .unwrap();
+    let without = "clean_report_with_citations";
+    let _ = std::fs::remove_file(suite.join(without).join("notes.json"));
+    let bin = harness_binary(PACKAGE);
+    let listed = run(&bin, tmp.path(), &["research::"], &[]);
+    let results = outcomes(&listed);
+    let failed: Vec<&str> = results
+        .iter()
+        .filter(|(_, r)| r == "FAILED")
+        .map(|(name, _)| name.as_str())
+        .collect();
+    assert_eq!(failed, [format!("research::{broken}")], "{results:?}");
+    assert!(
+        results.contains(&(format!("research::{without}"), "ok".to_string())),
+        "{results:?}"
+    );
+    let by_name = run(
+        &bin,
+        tmp.path(),
+        &["--exact", &format!("research::{broken}")],
+        &[],
+    );
+    for out in [&listed, &by_name] {
+        let text = stdout(out);
+        assert!(text.contains("notes.json:3:"), "names file and line: {text}");
+        assert!(text.contains("did you mean \"owner\""), "{text}");
+    }
+    // The tier it declares still names its canary trial.
+    let list = stdout(&run(&bin, tmp.path(), &["--list", "--ignored"], &[]));
+    assert!(
+        list.contains(&format!("canary::hourly::research::{broken}: test")),
+        "{list}"
+    );
+}
+
 #[test]
 fn tapedeck_mode_overrides_the_suite_mode() {
     let bin = harness_binary(PACKAGE);

@@ -25,18 +25,36 @@ pub fn suite_dir(suite: &SuiteRegistration) -> PathBuf {
 /// The tier a fixture runs in as a canary: `notes.json` `tier`, else the suite's, else daily.
 /// A `notes.json` that does not parse is ignored here; the fixture's own trial reports it.
 pub fn fixture_tier(fixture_dir: &Path, suite_tier: Option<Tier>) -> Tier {
+    listed_notes(fixture_dir, suite_tier).tier
+}
+
+/// What listing a fixture reads of its `notes.json`.
+pub struct ListedNotes {
+    /// The canary tier, as [`fixture_tier`] gives it.
+    pub tier: Tier,
+    /// The file as read (`Some(None)`: there is none), for the fixture's replay trial to parse
+    /// instead of reading it again; `None` if it could not be read (the trial then reads it
+    /// itself and says why).
+    pub bytes: Option<Option<Vec<u8>>>,
+}
+
+/// Reads a fixture's `notes.json` once, for its canary tier and for its trial.
+pub fn listed_notes(fixture_dir: &Path, suite_tier: Option<Tier>) -> ListedNotes {
     #[derive(Deserialize)]
     struct TierOnly {
         tier: Option<Tier>,
     }
     // Through the fixture reader: size-limited, and a pipe in its place is refused, not read.
-    crate::fixture::parse::read_file(&fixture_dir.join(files::NOTES), &Default::default())
-        .ok()
-        .flatten()
-        .and_then(|bytes| serde_json::from_slice::<TierOnly>(&bytes).ok())
+    let bytes =
+        crate::fixture::parse::read_file(&fixture_dir.join(files::NOTES), &Default::default()).ok();
+    let tier = bytes
+        .as_ref()
+        .and_then(Option::as_deref)
+        .and_then(|bytes| serde_json::from_slice::<TierOnly>(bytes).ok())
         .and_then(|notes| notes.tier)
         .or(suite_tier)
-        .unwrap_or(Tier::Daily)
+        .unwrap_or(Tier::Daily);
+    ListedNotes { tier, bytes }
 }
 
 /// Whether discovery should be traced on stderr (`TAPEDECK_DEBUG=discovery`), so tests can

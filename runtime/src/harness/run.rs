@@ -1,9 +1,9 @@
 //! The harness entry point: registered suites and checks → libtest-mimic trials.
 
-use super::discover::{fixture_tier, suite_dir, trace_enabled};
+use super::discover::{fixture_tier, listed_notes, suite_dir, trace_enabled};
 use super::naming::TrialName;
 use super::registry::{CheckRegistration, SuiteRegistration, registered_checks, registered_suites};
-use super::trial::run_fixture;
+use super::trial::run_listed_fixture;
 use crate::contract::Validators;
 use crate::ctx::Ctx;
 use crate::fixture::suite::list_fixtures;
@@ -153,26 +153,35 @@ impl Harness {
         }
         let mut trials = Vec::with_capacity(entries.len() * 2);
         for entry in entries {
-            let tier = fixture_tier(&entry.dir, suite.tier);
+            let notes = listed_notes(&entry.dir, suite.tier);
             let replay = TrialName::Replay {
                 suite: suite.name().to_string(),
                 fixture: entry.id.clone(),
             };
             let canary = TrialName::Canary {
-                tier,
+                tier: notes.tier,
                 suite: suite.name().to_string(),
                 fixture: entry.id,
             };
-            trials.push(self.fixture_trial(suite, replay, entry.dir.clone()));
+            // The replay trial parses the notes the listing read. The canary trial reads them
+            // again: when both run, the replay trial may have recorded a pass in them.
+            trials.push(self.fixture_trial(suite, replay, entry.dir.clone(), notes.bytes));
             trials.push(
-                self.fixture_trial(suite, canary, entry.dir)
+                self.fixture_trial(suite, canary, entry.dir, None)
                     .with_ignored_flag(true),
             );
         }
         trials
     }
 
-    fn fixture_trial(&self, suite: SuiteRegistration, name: TrialName, dir: PathBuf) -> Trial {
+    /// The trial of the fixture in `dir`; `notes` is its `notes.json` if already read.
+    fn fixture_trial(
+        &self,
+        suite: SuiteRegistration,
+        name: TrialName,
+        dir: PathBuf,
+        notes: Option<Option<Vec<u8>>>,
+    ) -> Trial {
         let validators = Arc::clone(&self.validators);
         let run_type = match name {
             TrialName::Canary { .. } => RunType::Canary,
@@ -180,7 +189,8 @@ impl Harness {
         };
         let text = name.to_string();
         Trial::test(text.clone(), move || {
-            run_fixture(&suite, &dir, &text, &validators, run_type).map_err(Failed::from)
+            run_listed_fixture(&suite, &dir, &text, &validators, run_type, notes)
+                .map_err(Failed::from)
         })
     }
 
@@ -197,7 +207,7 @@ impl Harness {
                 .map(|c| check_trial(*c)),
             TrialName::Replay { suite, fixture } => {
                 let (reg, dir) = self.resolve(&suite, &fixture)?;
-                Some(self.fixture_trial(reg, TrialName::Replay { suite, fixture }, dir))
+                Some(self.fixture_trial(reg, TrialName::Replay { suite, fixture }, dir, None))
             }
             TrialName::Canary {
                 tier,
@@ -214,6 +224,7 @@ impl Harness {
                             fixture,
                         },
                         dir,
+                        None,
                     )
                     .with_ignored_flag(true)
                 })

@@ -59,14 +59,28 @@ pub fn run_fixture(
     validators: &Validators,
     run_type: RunType,
 ) -> Result<(), String> {
+    run_listed_fixture(suite, dir, trial_name, validators, run_type, None)
+}
+
+/// [`run_fixture`] with the fixture's `notes.json` as the listing read it (`Some(None)`: there
+/// is none), so that the trial does not read it again.
+pub(crate) fn run_listed_fixture(
+    suite: &SuiteRegistration,
+    dir: &Path,
+    trial_name: &str,
+    validators: &Validators,
+    run_type: RunType,
+    notes: Option<Option<Vec<u8>>>,
+) -> Result<(), String> {
     let mode = effective_mode(suite)?;
     check_containment(dir).map_err(|e| format!("fixture {trial_name} is refused: {e}"))?;
-    let mut fixture = Fixture::load(dir).map_err(|errors| {
-        format!(
-            "fixture {trial_name} does not load ({} problem(s)):\n{errors}",
-            errors.0.len()
-        )
-    })?;
+    let mut fixture =
+        Fixture::load_read_notes(dir, &Default::default(), notes).map_err(|errors| {
+            format!(
+                "fixture {trial_name} does not load ({} problem(s)):\n{errors}",
+                errors.0.len()
+            )
+        })?;
     let store = configured_store()?;
     let started_at = crate::store::record::now_rfc3339();
     // The agent gets the input itself, not a copy; the run record keeps only its hash.
