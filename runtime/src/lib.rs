@@ -27,6 +27,7 @@ pub mod replay;
 pub mod resilience;
 pub mod run;
 mod scratch;
+mod sized_read;
 pub mod store;
 pub mod suggest;
 pub mod tool_error;

@@ -194,11 +194,9 @@ pub fn assert_snapshot(assertion: &SnapshotAssertion<'_>) -> SnapshotOutcome {
 
 /// Reads the stored snapshot into `stored`, as large as the file is, in one `read`.
 fn read_stored(path: &Path, stored: &mut Vec<u8>) -> std::io::Result<usize> {
-    use std::io::Read;
-    let file = std::fs::File::open(path)?;
+    let mut file = std::fs::File::open(path)?;
     let size = file.metadata()?.len();
-    stored.reserve(size as usize);
-    file.take(size).read_to_end(stored)
+    crate::sized_read::read_up_to(&mut file, size as usize, stored)
 }
 
 /// A snapshot that matches: a stale pending file is removed, and `INSTA_UPDATE=force` rewrites
