@@ -120,7 +120,10 @@ fn notes_read_while_listing_are_still_checked_by_the_trial() {
     );
     for out in [&listed, &by_name] {
         let text = stdout(out);
-        assert!(text.contains("notes.json:3:"), "names file and line: {text}");
+        assert!(
+            text.contains("notes.json:3:"),
+            "names file and line: {text}"
+        );
         assert!(text.contains("did you mean \"owner\""), "{text}");
     }
     // The tier it declares still names its canary trial.
