@@ -8,14 +8,21 @@ use support::{copy_dir, harness_binary, outcomes, run, stdout, workspace};
 
 const PACKAGE: &str = "tapedeck-example-harness";
 
-#[test]
-fn a_fixture_added_at_run_time_is_a_new_test_without_rebuilding() {
+/// A temporary crate folder holding a copy of the example research suite at
+/// `fixtures/research` (what the harness binary finds from there), and that suite's path.
+fn research_copy() -> (tempfile::TempDir, std::path::PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let suite = tmp.path().join("fixtures/research");
     copy_dir(
         &workspace().join("examples/agents/fixtures/research"),
         &suite,
     );
+    (tmp, suite)
+}
+
+#[test]
+fn a_fixture_added_at_run_time_is_a_new_test_without_rebuilding() {
+    let (tmp, suite) = research_copy();
     let bin = harness_binary(PACKAGE);
     let before = stdout(&run(
         &bin,
@@ -54,12 +61,7 @@ fn a_fixture_added_at_run_time_is_a_new_test_without_rebuilding() {
 
 #[test]
 fn a_broken_fixture_fails_only_its_own_test_with_its_load_errors() {
-    let tmp = tempfile::tempdir().unwrap();
-    let suite = tmp.path().join("fixtures/research");
-    copy_dir(
-        &workspace().join("examples/agents/fixtures/research"),
-        &suite,
-    );
+    let (tmp, suite) = research_copy();
     std::fs::write(
         suite.join("fetch_unavailable_skips_source/expected.json"),
         "{\n  \"verdict\": [\"passed\"],\n  \"outptu\": {}\n}\n",
@@ -85,12 +87,7 @@ fn a_broken_fixture_fails_only_its_own_test_with_its_load_errors() {
 /// a fixture without notes.json still passes.
 #[test]
 fn notes_read_while_listing_are_still_checked_by_the_trial() {
-    let tmp = tempfile::tempdir().unwrap();
-    let suite = tmp.path().join("fixtures/research");
-    copy_dir(
-        &workspace().join("examples/agents/fixtures/research"),
-        &suite,
-    );
+    let (tmp, suite) = research_copy();
     let broken = "fetch_unavailable_skips_source";
     std::fs::write(
         suite.join(broken).join("notes.json"),
