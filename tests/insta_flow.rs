@@ -121,3 +121,21 @@ fn insta_update_always_and_force_pass() {
         "the accepted snapshot now matches"
     );
 }
+
+#[test]
+fn a_match_removes_a_stale_pending_snapshot_except_in_ci() {
+    let tmp = copy_of_research_suite();
+    let root = tmp.path();
+    let bin = harness_binary(PACKAGE);
+    let pending = fixture_dir(root).join("snapshots/observation.snap.new");
+    std::fs::write(&pending, "---\nsource: stale\n---\n{}\n").unwrap();
+    let ci = run(&bin, root, &["--exact", TRIAL], &[("CI", "true")]);
+    assert_eq!(outcomes(&ci)[0].1, "ok", "{}", stdout(&ci));
+    assert!(pending.exists(), "CI leaves the snapshot folder as it is");
+    let local = run(&bin, root, &["--exact", TRIAL], &[]);
+    assert_eq!(outcomes(&local)[0].1, "ok", "{}", stdout(&local));
+    assert!(
+        !pending.exists(),
+        "a local match removes the stale pending file, as insta does"
+    );
+}

@@ -100,6 +100,25 @@ fn a_symlinked_fixture_that_escapes_the_suite_fails_its_own_trial() {
         trials.iter().any(|t| t.name().ends_with("::escapes")),
         "the link is listed, so it can fail"
     );
+    // The listed trial checks the link itself (the listing only trusts plain folders).
+    let log = outside.path().join("trials.log");
+    let arguments = libtest_mimic::Arguments {
+        filter: Some("escapes".to_string()),
+        test_threads: Some(1),
+        logfile: Some(log.display().to_string()),
+        ..Default::default()
+    };
+    let conclusion = libtest_mimic::run(&arguments, trials);
+    let log = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(
+        (conclusion.num_passed, conclusion.num_failed),
+        (0, 1),
+        "the listed link fails its trial: {log}"
+    );
+    assert!(
+        log.contains("is refused") && log.contains("outside"),
+        "{log}"
+    );
     let error = run_fixture(
         &suite(root),
         &suite_root.path().join("escapes"),

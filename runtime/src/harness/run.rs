@@ -3,7 +3,7 @@
 use super::discover::{fixture_tier, listed_notes, suite_dir, trace_enabled};
 use super::naming::TrialName;
 use super::registry::{CheckRegistration, SuiteRegistration, registered_checks, registered_suites};
-use super::trial::run_listed_fixture;
+use super::trial::{Listed, run_listed_fixture};
 use crate::contract::Validators;
 use crate::ctx::Ctx;
 use crate::fixture::suite::list_fixtures;
@@ -165,21 +165,30 @@ impl Harness {
             };
             // The replay trial parses the notes the listing read. The canary trial reads them
             // again: when both run, the replay trial may have recorded a pass in them.
-            trials.push(self.fixture_trial(suite, replay, entry.dir.clone(), notes.bytes));
+            let contained = !entry.symlink;
+            trials.push(self.fixture_trial(
+                suite,
+                replay,
+                entry.dir.clone(),
+                contained,
+                notes.bytes,
+            ));
             trials.push(
-                self.fixture_trial(suite, canary, entry.dir, None)
+                self.fixture_trial(suite, canary, entry.dir, contained, None)
                     .with_ignored_flag(true),
             );
         }
         trials
     }
 
-    /// The trial of the fixture in `dir`; `notes` is its `notes.json` if already read.
+    /// The trial of the fixture in `dir`; `contained` if the listing saw a folder (not a
+    /// symlink) directly in the suite root, `notes` its `notes.json` if already read.
     fn fixture_trial(
         &self,
         suite: SuiteRegistration,
         name: TrialName,
         dir: PathBuf,
+        contained: bool,
         notes: Option<Option<Vec<u8>>>,
     ) -> Trial {
         let validators = Arc::clone(&self.validators);
@@ -189,7 +198,8 @@ impl Harness {
         };
         let text = name.to_string();
         Trial::test(text.clone(), move || {
-            run_listed_fixture(&suite, &dir, &text, &validators, run_type, notes)
+            let listed = Listed { contained, notes };
+            run_listed_fixture(&suite, &dir, &text, &validators, run_type, listed)
                 .map_err(Failed::from)
         })
     }
@@ -207,7 +217,8 @@ impl Harness {
                 .map(|c| check_trial(*c)),
             TrialName::Replay { suite, fixture } => {
                 let (reg, dir) = self.resolve(&suite, &fixture)?;
-                Some(self.fixture_trial(reg, TrialName::Replay { suite, fixture }, dir, None))
+                let name = TrialName::Replay { suite, fixture };
+                Some(self.fixture_trial(reg, name, dir, false, None))
             }
             TrialName::Canary {
                 tier,
@@ -224,6 +235,7 @@ impl Harness {
                             fixture,
                         },
                         dir,
+                        false,
                         None,
                     )
                     .with_ignored_flag(true)

@@ -59,23 +59,42 @@ pub fn run_fixture(
     validators: &Validators,
     run_type: RunType,
 ) -> Result<(), String> {
-    run_listed_fixture(suite, dir, trial_name, validators, run_type, None)
+    run_listed_fixture(
+        suite,
+        dir,
+        trial_name,
+        validators,
+        run_type,
+        Listed::default(),
+    )
 }
 
-/// [`run_fixture`] with the fixture's `notes.json` as the listing read it (`Some(None)`: there
-/// is none), so that the trial does not read it again.
+/// What the listing of a suite already knows about one of its fixtures, so that the trial
+/// does not find it out again.
+#[derive(Debug, Default)]
+pub(crate) struct Listed {
+    /// The folder is a folder (not a symlink) directly in the suite root, so it cannot lead
+    /// out of it.
+    pub contained: bool,
+    /// Its `notes.json` as the listing read it (`Some(None)`: there is none).
+    pub notes: Option<Option<Vec<u8>>>,
+}
+
+/// [`run_fixture`] with what the listing knows of the fixture.
 pub(crate) fn run_listed_fixture(
     suite: &SuiteRegistration,
     dir: &Path,
     trial_name: &str,
     validators: &Validators,
     run_type: RunType,
-    notes: Option<Option<Vec<u8>>>,
+    listed: Listed,
 ) -> Result<(), String> {
     let mode = effective_mode(suite)?;
-    check_containment(dir).map_err(|e| format!("fixture {trial_name} is refused: {e}"))?;
+    if !listed.contained {
+        check_containment(dir).map_err(|e| format!("fixture {trial_name} is refused: {e}"))?;
+    }
     let mut fixture =
-        Fixture::load_read_notes(dir, &Default::default(), notes).map_err(|errors| {
+        Fixture::load_read_notes(dir, &Default::default(), listed.notes).map_err(|errors| {
             format!(
                 "fixture {trial_name} does not load ({} problem(s)):\n{errors}",
                 errors.0.len()
