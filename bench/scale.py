@@ -93,9 +93,26 @@ def run(cmd, env=None, quiet=True):
     return wall, rss, code
 
 
-def median_run(cmd, env, runs, what):
+def warm(suite):
+    """Reads every file of `suite` once. Some machines drop clean page cache over time (on the
+    12-05 VM, a run started a minute after the last one read a third of its files from disk),
+    and the program run first after a pause would pay for both; warmed before every timed run,
+    each one starts from the same cached files."""
+    if suite is None:
+        return
+    for folder, _, names in os.walk(suite):
+        for name in names:
+            try:
+                with open(os.path.join(folder, name), "rb") as f:
+                    f.read()
+            except OSError:
+                pass
+
+
+def median_run(cmd, env, runs, what, suite=None):
     walls, rss = [], []
     for _ in range(runs):
+        warm(suite)
         wall, peak, code = run(cmd, env)
         if code != 0:
             raise SystemExit(f"{what} failed (exit {code}): {' '.join(cmd)}")
@@ -105,13 +122,20 @@ def median_run(cmd, env, runs, what):
     return statistics.median(walls), max(rss, default=None)
 
 
-def median_pairs(cmd, baseline, env, runs):
-    """Runs `cmd` and `baseline` alternately `runs` times each: their median walls, the median
-    of the per-pair ratios cmd / baseline, and the peak RSS of `cmd`."""
+def median_pairs(cmd, baseline, env, runs, suite=None):
+    """Runs `cmd` and `baseline` alternately `runs` times each, which one goes first alternating
+    too, each after warming `suite`: their median walls, the median of the per-pair ratios
+    cmd / baseline, and the peak RSS of `cmd`."""
     walls, bases, ratios, rss = [], [], [], []
-    for _ in range(runs):
+    for i in range(runs):
+        if i % 2:
+            warm(suite)
+            base, _, base_code = run(baseline, env)
+        warm(suite)
         wall, peak, code = run(cmd, env)
-        base, _, base_code = run(baseline, env)
+        if not i % 2:
+            warm(suite)
+            base, _, base_code = run(baseline, env)
         if code != 0 or base_code != 0:
             raise SystemExit(f"a paired run failed (exit {code}, {base_code}): {' '.join(cmd)}")
         walls.append(wall)
@@ -165,19 +189,19 @@ def bench_harness(results, bins, sizes, runs):
             # machine's speed moves both; the ratio reported is the median of the pairs'.
             harness, parse, ratio, rss = median_pairs(
                 [bins[profile], "-q", "--test-threads", "1"], [bins[f"parse_only {profile}"], suite],
-                env, runs)
+                env, runs, suite)
             row[f"{profile} harness 1 thread us/fixture"] = harness * 1e6 / n
             row[f"{profile} harness 1 thread peak MiB"] = rss
             row[f"{profile} parse_only us/fixture"] = parse * 1e6 / n
             row[f"{profile} ratio to parse_only (1 thread, median of pairs)"] = ratio
-            wall, rss = median_run([bins[profile], "-q"], env, runs, "harness")
+            wall, rss = median_run([bins[profile], "-q"], env, runs, "harness", suite)
             row[f"{profile} harness default threads us/fixture"] = wall * 1e6 / n
             row[f"{profile} harness default threads peak MiB"] = rss
         release_parse = row["release parse_only us/fixture"]
         row["dev ratio to release parse_only (1 thread)"] = row["dev harness 1 thread us/fixture"] / release_parse
         for args, label in ((["--list"], "list"), (["--list", "--format", "terse"], "list terse"),
                             (["--list", "--ignored"], "list ignored")):
-            wall, rss = median_run([bins["release"], *args], env, runs, label)
+            wall, rss = median_run([bins["release"], *args], env, runs, label, suite)
             row[f"{label} ms"] = wall * 1e3
             row[f"{label} peak MiB"] = rss
         results["harness"].append(row)
