@@ -285,7 +285,7 @@ def bench_peer(results, bins, n, runs):
     env["PEER_CASSETTES"] = cassettes
     cmd = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", os.path.join(ROOT, "bench", "peer", "test_peer.py")]
     wall, _ = median_run(cmd, env, max(1, runs // 2), "pytest")
-    ours, _ = median_run([bins["release"], "-q", "--test-threads", "1"], suite_env(suite), runs, "harness")
+    ours, _ = median_run([bins["release"], "-q", "--test-threads", "1"], suite_env(suite), runs, "harness", suite)
     row = {
         "n": n,
         "pytest + vcrpy ms/test": wall * 1e3 / n,
