@@ -126,3 +126,49 @@ fn canary_tiers_write_records_and_the_gate_follows_the_fixtures() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no tier is due"));
     assert_eq!(report["history"].as_array().unwrap().len(), 2);
 }
+
+/// A broken `tapedeck.toml` is refused by every canary command (exit 3, the file and line
+/// named), never replaced by the defaults: `schedule` would print the wrong periods and
+/// `override` would write to the wrong store.
+#[test]
+fn a_broken_tapedeck_toml_is_refused_by_schedule_and_override() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("Cargo.toml"), "[workspace]\nmembers = []\n").unwrap();
+    std::fs::write(
+        tmp.path().join("tapedeck.toml"),
+        "store = \"elsewhere.sqlite\"\n[tiers.critical]\nperiod = \"every 5 minutes\"\n",
+    )
+    .unwrap();
+    let manifest = workspace().join("Cargo.toml");
+    for args in [
+        &["schedule", "--format", "cron"][..],
+        &[
+            "override",
+            "--fixtures",
+            "x/*",
+            "--for",
+            "1h",
+            "--who",
+            "me",
+            "--why",
+            "test",
+        ][..],
+    ] {
+        let out = Command::new(env!("CARGO"))
+            .args(["run", "--quiet", "--manifest-path"])
+            .arg(&manifest)
+            .args(["-p", "xtask", "--", "canary"])
+            .args(args)
+            .current_dir(tmp.path())
+            .env_remove("TAPEDECK_STORE")
+            .output()
+            .expect("cargo xtask canary runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("tapedeck.toml:3:10: tiers.critical.period"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!tmp.path().join("elsewhere.sqlite").exists());
+    }
+}

@@ -6,6 +6,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use tapedeck::Fixture;
+use tapedeck::canary::CanaryConfig;
+use tapedeck::canary::config::MAX_CONFIG_BYTES;
 use tapedeck::fixture::limits::{DEFAULT_MAX_FILE_BYTES, MAX_NESTING};
 use tapedeck::fixture::{list_fixtures, resolve_fixture};
 
@@ -223,4 +225,89 @@ fn unreadable_file() {
         return;
     }
     pin("unreadable_file", &load_error(&dir), Some(tmp.path()));
+}
+
+/// The committed `tapedeck.toml` cases: `error_catalogue/config/<case>.toml`, one test each.
+macro_rules! config_cases {
+    ($($case:ident),* $(,)?) => {
+        /// Every committed configuration case.
+        const CONFIG_CASES: &[&str] = &[$(stringify!($case)),*];
+        $(
+            #[test]
+            fn $case() {
+                let file = catalogue_config().join(concat!(stringify!($case), ".toml"));
+                pin(concat!("config_", stringify!($case)), &config_error(&file), None);
+            }
+        )*
+    };
+}
+
+config_cases!(
+    invalid_toml,
+    unknown_key,
+    wrong_type,
+    duplicate_key,
+    bad_duration,
+    zero_period,
+    duration_over_limit,
+    bad_glob,
+    negative_limit,
+    non_utf8_config,
+);
+
+fn catalogue_config() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/error_catalogue/config")
+}
+
+/// The error of loading the configuration file `path`, as `cargo xtask canary` prints it.
+fn config_error(path: &Path) -> String {
+    match CanaryConfig::load(path) {
+        Ok(_) => panic!("{} should not load", path.display()),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn every_committed_config_file_is_a_pinned_case() {
+    let mut files: Vec<String> = fs::read_dir(catalogue_config())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    let mut expected: Vec<String> = CONFIG_CASES.iter().map(|c| format!("{c}.toml")).collect();
+    expected.sort();
+    assert_eq!(files, expected);
+}
+
+#[test]
+fn config_deep_nesting() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("tapedeck.toml");
+    write(&file, format!("store = {}", "[".repeat(100_000)));
+    pin(
+        "config_deep_nesting",
+        &config_error(&file),
+        Some(tmp.path()),
+    );
+}
+
+#[test]
+fn config_huge_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("tapedeck.toml");
+    let handle = fs::File::create(&file).unwrap();
+    handle.set_len(MAX_CONFIG_BYTES + 1).unwrap();
+    pin("config_huge_file", &config_error(&file), Some(tmp.path()));
+}
+
+#[test]
+fn config_not_a_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("missing.toml");
+    let text = format!("{}\n{}", config_error(&missing), config_error(tmp.path()));
+    // The OS's own words differ between platforms; the path and the hint are ours.
+    let text = text
+        .replace("No such file or directory (os error 2)", "[not found]")
+        .replace("Is a directory (os error 21)", "[a folder]");
+    pin("config_not_a_file", &text, Some(tmp.path()));
 }

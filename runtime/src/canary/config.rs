@@ -16,10 +16,13 @@
 //! lookback = "30d"                          # how far back silent-failure windows look
 //! ```
 
+use super::config_error::read_config_text;
+pub use super::config_error::{ConfigError, MAX_CONFIG_BYTES};
 use crate::fixture::Tier;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use toml::Spanned;
 
 /// The configuration file's name, looked up from the current directory upwards.
 pub const CONFIG_FILE: &str = "tapedeck.toml";
@@ -92,7 +95,8 @@ impl Default for CanaryConfig {
     }
 }
 
-/// The file's shape (strict: unknown keys are errors).
+/// The file's shape (strict: unknown keys are errors). Values that are checked after parsing
+/// keep their span, so that their errors point at them.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -116,53 +120,28 @@ struct RawTiers {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawTier {
-    period: Option<String>,
-    grace: Option<String>,
+    period: Option<Spanned<String>>,
+    grace: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawGate {
-    required: Option<Vec<String>>,
+    required: Option<Vec<Spanned<String>>>,
     require_proof: Option<bool>,
-    inconclusive_limit: Option<usize>,
+    inconclusive_limit: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawWindows {
-    lookback: Option<String>,
-}
-
-/// Why the configuration could not be read.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    /// The file could not be read.
-    #[error("{}: {source}", path.display())]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// The error.
-        source: std::io::Error,
-    },
-    /// The file is not valid.
-    #[error("{}: {message}\nsee the documented keys in the README section \"tapedeck.toml\"", path.display())]
-    Invalid {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong, where (TOML key path, line and column).
-        message: String,
-    },
+    lookback: Option<Spanned<String>>,
 }
 
 impl CanaryConfig {
-    /// Reads `path`.
+    /// Reads `path` (at most [`MAX_CONFIG_BYTES`], UTF-8).
     pub fn load(path: &Path) -> Result<CanaryConfig, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        CanaryConfig::parse(path, &text)
+        CanaryConfig::parse(path, &read_config_text(path)?)
     }
 
     /// Finds `tapedeck.toml` in `start` or its ancestors; defaults if there is none.
@@ -179,11 +158,12 @@ impl CanaryConfig {
 
     /// Parses the text of `path`.
     pub fn parse(path: &Path, text: &str) -> Result<CanaryConfig, ConfigError> {
-        let invalid = |message: String| ConfigError::Invalid {
-            path: path.to_path_buf(),
-            message,
+        let invalid = |offset: Option<usize>, message: String| {
+            ConfigError::invalid(path, text, offset, message)
         };
-        let raw: RawConfig = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        let at = |value_start: usize| move |message: String| invalid(Some(value_start), message);
+        let raw: RawConfig =
+            toml::from_str(text).map_err(|e| ConfigError::from_toml(path, text, &e))?;
         let mut config = CanaryConfig {
             source: Some(path.to_path_buf()),
             store: raw.store,
@@ -192,37 +172,49 @@ impl CanaryConfig {
         let tiers = [raw.tiers.critical, raw.tiers.hourly, raw.tiers.daily];
         for ((tier, policy), raw_tier) in config.tiers.iter_mut().zip(tiers) {
             let Some(raw_tier) = raw_tier else { continue };
-            if let Some(text) = raw_tier.period {
-                policy.period =
-                    duration(&text, &format!("tiers.{tier}.period")).map_err(invalid)?;
+            if let Some(period) = raw_tier.period {
+                let key = format!("tiers.{tier}.period");
+                policy.period = duration(&period, &key).map_err(at(period.span().start))?;
+                if policy.period.is_zero() {
+                    return Err(at(period.span().start)(format!(
+                        "{key} = {:?} must be longer than zero",
+                        period.get_ref()
+                    )));
+                }
             }
-            if let Some(text) = raw_tier.grace {
-                policy.grace = duration(&text, &format!("tiers.{tier}.grace")).map_err(invalid)?;
-            }
-            if policy.period.is_zero() {
-                return Err(invalid(format!(
-                    "tiers.{tier}.period must be longer than zero"
-                )));
+            if let Some(grace) = raw_tier.grace {
+                let key = format!("tiers.{tier}.grace");
+                policy.grace = duration(&grace, &key).map_err(at(grace.span().start))?;
             }
         }
         if let Some(required) = raw.gate.required {
             for pattern in &required {
-                globset::Glob::new(pattern).map_err(|e| {
-                    invalid(format!(
-                        "gate.required: {pattern:?} is not a glob over fixture ids: {e}"
+                globset::Glob::new(pattern.get_ref()).map_err(|e| {
+                    at(pattern.span().start)(format!(
+                        "gate.required: {:?} is not a glob over fixture ids ({}); write e.g. \
+                         \"booking/*\" or \"*\"",
+                        pattern.get_ref(),
+                        e.kind()
                     ))
                 })?;
             }
-            config.required = required;
+            config.required = required.into_iter().map(Spanned::into_inner).collect();
         }
         if let Some(p) = raw.gate.require_proof {
             config.require_proof = p;
         }
-        if let Some(n) = raw.gate.inconclusive_limit {
-            config.inconclusive_limit = n;
+        if let Some(limit) = raw.gate.inconclusive_limit {
+            config.inconclusive_limit = usize::try_from(*limit.get_ref()).map_err(|_| {
+                at(limit.span().start)(format!(
+                    "gate.inconclusive_limit = {} must be 0 or more: the number of inconclusive \
+                     results the gate tolerates",
+                    limit.get_ref()
+                ))
+            })?;
         }
-        if let Some(text) = raw.windows.lookback {
-            config.window_lookback = duration(&text, "windows.lookback").map_err(invalid)?;
+        if let Some(lookback) = raw.windows.lookback {
+            config.window_lookback =
+                duration(&lookback, "windows.lookback").map_err(at(lookback.span().start))?;
         }
         Ok(config)
     }
@@ -248,7 +240,8 @@ impl CanaryConfig {
 /// The longest period, grace or lookback `tapedeck.toml` accepts.
 pub const MAX_DURATION: Duration = Duration::from_secs(366 * 24 * 60 * 60);
 
-fn duration(text: &str, key: &str) -> Result<Duration, String> {
+fn duration(text: &Spanned<String>, key: &str) -> Result<Duration, String> {
+    let text = text.get_ref();
     let parsed = humantime::parse_duration(text).map_err(|e| {
         format!("{key} = {text:?} is not a duration ({e}); write e.g. \"15m\", \"1h\", \"2h 30m\"")
     })?;
@@ -303,8 +296,9 @@ mod tests {
             text.contains("tapedeck.toml") && text.contains("periode") && text.contains("period"),
             "{text}"
         );
-        assert!(text.contains("line 2"), "{text}");
+        assert!(text.starts_with("tapedeck.toml:2:1: "), "{text}");
         let e = CanaryConfig::parse(path, "[tiers.hourly]\ngrace = \"soon\"\n").unwrap_err();
         assert!(e.to_string().contains("tiers.hourly.grace"), "{e}");
+        assert!(e.to_string().starts_with("tapedeck.toml:2:9: "), "{e}");
     }
 }

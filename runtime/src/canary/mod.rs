@@ -2,6 +2,7 @@
 //! and the health gate behind `cargo xtask canary`.
 
 pub mod config;
+mod config_error;
 pub mod due;
 pub mod gate;
 pub mod monitor;

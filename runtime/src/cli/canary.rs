@@ -112,7 +112,10 @@ pub fn run(args: &CanaryArgs) -> ExitCode {
     let workspace = workspace_root();
     match &args.command {
         Some(CanarySubcommand::Schedule(s)) => {
-            let config = CanaryConfig::discover(&workspace).unwrap_or_default();
+            let config = match CanaryConfig::discover(&workspace) {
+                Ok(c) => c,
+                Err(e) => return error(e.to_string()),
+            };
             let options = ScheduleOptions {
                 per_tier: s.per_tier,
                 workdir: s.workdir.clone(),
@@ -132,7 +135,12 @@ fn set_override(args: &OverrideArgs, workspace: &Path) -> ExitCode {
         eprintln!("an override lasts between 1s and 7 days; renew it if it must last longer");
         return ExitCode::from(3);
     }
-    let config = CanaryConfig::discover(workspace).unwrap_or_default();
+    // A broken tapedeck.toml is refused, not replaced by defaults: its `store` decides where
+    // the override is written.
+    let config = match CanaryConfig::discover(workspace) {
+        Ok(c) => c,
+        Err(e) => return error(e.to_string()),
+    };
     let store = match open_store(args.store.as_deref(), &config, workspace) {
         Ok((store, _)) => store,
         Err(e) => return error(e),

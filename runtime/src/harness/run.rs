@@ -166,30 +166,30 @@ impl Harness {
             // The replay trial parses the notes the listing read. The canary trial reads them
             // again: when both run, the replay trial may have recorded a pass in them.
             let contained = !entry.symlink;
-            trials.push(self.fixture_trial(
-                suite,
-                replay,
-                entry.dir.clone(),
+            let replay_listed = Listed {
                 contained,
-                notes.bytes,
-            ));
+                notes: notes.bytes,
+            };
+            let canary_listed = Listed {
+                contained,
+                notes: None,
+            };
+            trials.push(self.fixture_trial(suite, replay, entry.dir.clone(), replay_listed));
             trials.push(
-                self.fixture_trial(suite, canary, entry.dir, contained, None)
+                self.fixture_trial(suite, canary, entry.dir, canary_listed)
                     .with_ignored_flag(true),
             );
         }
         trials
     }
 
-    /// The trial of the fixture in `dir`; `contained` if the listing saw a folder (not a
-    /// symlink) directly in the suite root, `notes` its `notes.json` if already read.
+    /// The trial of the fixture in `dir`, told what the listing already found out about it.
     fn fixture_trial(
         &self,
         suite: SuiteRegistration,
         name: TrialName,
         dir: PathBuf,
-        contained: bool,
-        notes: Option<Option<Vec<u8>>>,
+        listed: Listed,
     ) -> Trial {
         let validators = Arc::clone(&self.validators);
         let run_type = match name {
@@ -198,7 +198,6 @@ impl Harness {
         };
         let text = name.to_string();
         Trial::test(text.clone(), move || {
-            let listed = Listed { contained, notes };
             run_listed_fixture(&suite, &dir, &text, &validators, run_type, listed)
                 .map_err(Failed::from)
         })
@@ -218,7 +217,7 @@ impl Harness {
             TrialName::Replay { suite, fixture } => {
                 let (reg, dir) = self.resolve(&suite, &fixture)?;
                 let name = TrialName::Replay { suite, fixture };
-                Some(self.fixture_trial(reg, name, dir, false, None))
+                Some(self.fixture_trial(reg, name, dir, Listed::default()))
             }
             TrialName::Canary {
                 tier,
@@ -235,8 +234,7 @@ impl Harness {
                             fixture,
                         },
                         dir,
-                        false,
-                        None,
+                        Listed::default(),
                     )
                     .with_ignored_flag(true)
                 })
