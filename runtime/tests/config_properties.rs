@@ -1,13 +1,14 @@
 //! Property tests for `tapedeck.toml`: arbitrary text, and arbitrary tables over the documented
 //! keys with extreme values, never panic the parser, and a configuration that parses never
 //! panics what uses it (due tiers, the monitor report and its renderings, schedules). Every
-//! error names the file.
+//! error names the file and, for a text that was parsed, its line and column.
 //!
 //! Bounded (256 cases each, no persistence files) so that the target runs in seconds.
 
 use proptest::prelude::*;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
+use tapedeck::canary::config::ConfigError;
 use tapedeck::canary::{CanaryConfig, KnownFixture, MonitorInput, monitor};
 use tapedeck::fixture::Tier;
 use tapedeck::store::{Heartbeat, RunRecord, RunType, SqliteStore, Store, time};
@@ -164,6 +165,7 @@ proptest! {
     fn arbitrary_text_never_panics_and_errors_name_the_file(text in "\\PC{0,200}") {
         if let Err(e) = CanaryConfig::parse(Path::new(FILE), &text) {
             prop_assert!(e.to_string().contains(FILE), "{e}");
+            prop_assert!(has_position(&e), "no line and column: {e}");
         }
     }
 
@@ -176,7 +178,15 @@ proptest! {
                 }
                 exercise(&config);
             }
-            Err(e) => prop_assert!(e.to_string().contains(FILE), "{e}"),
+            Err(e) => {
+                prop_assert!(e.to_string().contains(FILE), "{e}");
+                prop_assert!(has_position(&e), "no line and column: {e}");
+            }
         }
     }
+}
+
+/// Whether an error of a parsed text says where in the text it is.
+fn has_position(error: &ConfigError) -> bool {
+    matches!(error, ConfigError::Invalid { position: Some((line, column)), .. } if *line >= 1 && *column >= 1)
 }
