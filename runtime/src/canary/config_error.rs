@@ -74,12 +74,13 @@ impl ConfigError {
         let Some(span) = span else {
             return ConfigError::invalid(path, text, None, message);
         };
-        let line = text[..span.start.min(text.len())]
-            .rsplit('\n')
-            .next()
-            .map_or(0, str::len);
-        let line_start = span.start - line;
-        let line_text = text[line_start..].lines().next().unwrap_or("");
+        // Byte-based, so a span that is not on a character boundary cannot panic a slice.
+        let column = position_of(text.as_bytes(), span.start).column;
+        let line_start = span.start.min(text.len()) + 1 - column;
+        let line_text = text
+            .get(line_start..)
+            .and_then(|rest| rest.lines().next())
+            .unwrap_or("");
         let quoted: String = line_text.chars().take(QUOTED_CHARS).collect();
         let cut = if quoted.len() < line_text.len() {
             " …"
