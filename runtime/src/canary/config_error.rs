@@ -1,6 +1,6 @@
 //! Why `tapedeck.toml` could not be used, and reading it within bounds.
 
-use crate::fixture::locate::position_of;
+use crate::fixture::locate::{InvalidUtf8, position_of};
 use std::io::{ErrorKind, Read};
 use std::path::{Path, PathBuf};
 
@@ -145,17 +145,11 @@ pub(crate) fn read_config_text(path: &Path) -> Result<String, ConfigError> {
         });
     }
     String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        let bytes = e.as_bytes();
-        let p = position_of(bytes, offset);
+        let bad = InvalidUtf8::at(e.as_bytes(), e.utf8_error());
         ConfigError::Invalid {
             path: path.to_path_buf(),
-            position: Some((p.line, p.column)),
-            message: format!(
-                "the file is not valid UTF-8: invalid byte 0x{:02X} at byte offset {offset}; \
-                 re-save it as UTF-8",
-                bytes[offset]
-            ),
+            position: Some((bad.position.line, bad.position.column)),
+            message: format!("the file is not valid UTF-8: {bad}; re-save it as UTF-8"),
         }
     })
 }
