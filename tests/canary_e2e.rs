@@ -128,10 +128,10 @@ fn canary_tiers_write_records_and_the_gate_follows_the_fixtures() {
 }
 
 /// A broken `tapedeck.toml` is refused by every canary command (exit 3, the file and line
-/// named), never replaced by the defaults: `schedule` would print the wrong periods and
-/// `override` would write to the wrong store.
+/// named), never replaced by the defaults: a run would judge by the wrong periods, `schedule`
+/// would print them and `override` would write to the wrong store.
 #[test]
-fn a_broken_tapedeck_toml_is_refused_by_schedule_and_override() {
+fn a_broken_tapedeck_toml_is_refused_by_every_canary_command() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("Cargo.toml"), "[workspace]\nmembers = []\n").unwrap();
     std::fs::write(
@@ -141,6 +141,9 @@ fn a_broken_tapedeck_toml_is_refused_by_schedule_and_override() {
     .unwrap();
     let manifest = workspace().join("Cargo.toml");
     for args in [
+        &[][..],
+        &["--due"][..],
+        &["--report-only"][..],
         &["schedule", "--format", "cron"][..],
         &[
             "override",
