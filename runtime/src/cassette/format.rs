@@ -31,7 +31,41 @@ pub struct Cassette {
     #[serde(default, skip_serializing_if = "CapturedValues::is_empty")]
     pub values: CapturedValues,
     /// The recorded calls, in the order they were made.
+    #[serde(deserialize_with = "exact_interactions")]
     pub interactions: Vec<Interaction>,
+}
+
+thread_local! {
+    /// Where a cassette's interactions collect before they are moved out at their exact number.
+    static INTERACTIONS: crate::scratch::Idle<Interaction> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `interactions` as `Vec<Interaction>` deserializes, in one allocation of its exact length
+/// instead of one per doubling (an interaction is a few hundred bytes, so a long cassette's list
+/// is reallocated and copied several times as it grows).
+fn exact_interactions<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<Interaction>, D::Error> {
+    struct Interactions;
+    impl<'de> serde::de::Visitor<'de> for Interactions {
+        type Value = Vec<Interaction>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a sequence")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Self::Value, A::Error> {
+            crate::scratch::collect_exact(&INTERACTIONS, |items| {
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(())
+            })
+        }
+    }
+    deserializer.deserialize_seq(Interactions)
 }
 
 impl Cassette {

@@ -24,6 +24,17 @@ pub struct Journal {
 }
 
 impl Journal {
+    /// An empty journal with room for `calls` calls and their ledger entries, so that a replay,
+    /// which knows how many calls its cassette recorded, does not grow them as it goes (a call
+    /// record is a few hundred bytes).
+    pub fn with_room_for(calls: usize) -> Journal {
+        Journal {
+            calls: Vec::with_capacity(calls),
+            ledger: Vec::with_capacity(calls),
+            ..Journal::default()
+        }
+    }
+
     /// Records a finished call, and its ledger entry when `ledger` is set (side effects, and
     /// blocked calls kept as evidence). Concurrent calls may finish out of order; calls and the
     /// ledger stay in call (start) order, and attempts are numbered in that order when the

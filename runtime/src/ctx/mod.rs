@@ -73,6 +73,16 @@ pub(crate) enum Backend {
     Replay(Mutex<ReplayBackend>),
 }
 
+impl Backend {
+    /// How many calls the cassette recorded (none in production).
+    fn recorded_calls(&self) -> usize {
+        match self {
+            Backend::Direct(_) => 0,
+            Backend::Replay(replay) => replay.lock().map_or(0, |r| r.recorded_calls()),
+        }
+    }
+}
+
 /// Builds a production `Ctx`: tools run for real, time is real.
 #[derive(Debug, Default)]
 pub struct CtxBuilder {
@@ -184,12 +194,13 @@ impl Ctx {
     }
 
     pub(crate) fn new(parts: Parts) -> Ctx {
+        let journal = Journal::with_room_for(parts.backend.recorded_calls());
         Ctx {
             inner: Arc::new(Inner {
                 backend: parts.backend,
                 clock: parts.clock,
                 values: Mutex::new(parts.values),
-                journal: Mutex::new(Journal::default()),
+                journal: Mutex::new(journal),
                 next_call: AtomicUsize::new(0),
                 deadline_ms: parts.deadline_ms,
                 allowlist: parts.allowlist.map(|v| v.into_iter().collect()),

@@ -47,6 +47,11 @@ pub(crate) struct Answer {
 }
 
 impl ReplayBackend {
+    /// How many interactions the cassette recorded.
+    pub fn recorded_calls(&self) -> usize {
+        self.cassette.interactions.len()
+    }
+
     pub fn new(
         mode: Mode,
         cassette: Arc<Cassette>,
