@@ -161,3 +161,17 @@ fn fixture_new_freezes_a_failed_run_and_refuses_what_it_cannot_prove() {
     assert!(stderr.contains("no registered suite"), "{stderr}");
     assert!(stderr.contains("lookup_agent"), "{stderr}");
 }
+
+#[test]
+fn replay_of_an_empty_suite_folder_fails_and_names_the_suite() {
+    let tmp = tempfile::tempdir().unwrap();
+    let suite = tmp.path().join("lookups");
+    std::fs::create_dir(&suite).unwrap();
+    let out = cli(&suite, &["replay"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout.contains("lookups::__no_fixtures") && stdout.contains("has no fixture folders"),
+        "{stdout}"
+    );
+}

@@ -238,3 +238,33 @@ fn with_tapedeck_store_every_trial_writes_a_run_record() {
         Some("booking/per_attempt_key_double_charge")
     );
 }
+
+#[test]
+fn a_suite_error_trial_fails_under_exact_as_it_does_in_a_plain_run() {
+    // The research suite's folder is empty: the suite is one failing trial, and nextest runs
+    // it with `--exact`, which must not find nothing and pass.
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("fixtures/research")).unwrap();
+    let bin = harness_binary(PACKAGE);
+    let name = "research::__no_fixtures";
+    let listed = stdout(&run(
+        &bin,
+        tmp.path(),
+        &["--list", "--format", "terse"],
+        &[],
+    ));
+    assert!(listed.contains(&format!("{name}: test")), "{listed}");
+    let out = run(&bin, tmp.path(), &["--exact", name], &[]);
+    assert!(!out.status.success(), "{}", stdout(&out));
+    assert_eq!(
+        outcomes(&out),
+        [(name.to_string(), "FAILED".to_string())],
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("has no fixture folders"),
+        "{}",
+        stdout(&out)
+    );
+}

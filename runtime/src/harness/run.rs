@@ -10,7 +10,7 @@ use crate::fixture::suite::list_fixtures;
 use crate::store::RunType;
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -84,12 +84,21 @@ impl Harness {
     }
 
     /// The trials for `args`. With `--exact NAME` only that one trial is built, without
-    /// listing any suite folder (the nextest process-per-test fast path).
+    /// listing any suite folder (the nextest process-per-test fast path). A name that is not a
+    /// fixture's or a check's (a suite's error trial, such as `suite::__no_fixtures`) is looked
+    /// up in the full listing, so that it fails there as it does in a plain run.
     pub fn trials(&self, args: &Arguments) -> Vec<Trial> {
         if args.exact
             && let Some(name) = args.filter.as_deref()
+            && let Some(trial) = self.exact_trial(name)
         {
-            return self.exact_trial(name).into_iter().collect();
+            return vec![trial];
+        }
+        if self.suites.is_empty() && self.checks.is_empty() {
+            return vec![failing(
+                NOTHING_REGISTERED.to_string(),
+                nothing_registered(),
+            )];
         }
         let mut trials = Vec::new();
         for (name, suites) in self.suites_by_name() {
@@ -143,13 +152,8 @@ impl Harness {
             );
         }
         if entries.is_empty() {
-            let message = format!(
-                "suite `{}` of `{}` has no fixture folders in {}; add a folder with an input.json, or remove the attribute",
-                suite.name(),
-                suite.function,
-                dir.display()
-            );
-            return vec![failing(format!("{}::__no_fixtures", suite.name()), message)];
+            let (name, message) = no_fixtures(&suite, &dir);
+            return vec![failing(name, message)];
         }
         let mut trials = Vec::with_capacity(entries.len() * 2);
         for entry in entries {
@@ -255,6 +259,30 @@ impl Harness {
             .is_ok()
             .then_some((reg, dir))
     }
+}
+
+/// The one trial of a harness without suites or checks.
+pub const NOTHING_REGISTERED: &str = "tapedeck::__nothing_registered";
+
+/// Why a harness has nothing to run, and what to do about it.
+fn nothing_registered() -> String {
+    "this test binary has no #[agent_fixture] suite and no #[canary] check. \
+     If your agents are declared in a library crate, link it from the test file that calls \
+     `tapedeck::main!()`: add `use my_agents as _;` (your crate's name) for each such crate; \
+     Rust leaves out a library the binary does not use, and with it the registrations. \
+     Otherwise, annotate an agent function with #[agent_fixture(\"fixtures/<suite>\")]."
+        .to_string()
+}
+
+/// The name and message of the failing trial of a suite whose folder `dir` holds no fixture.
+pub(super) fn no_fixtures(suite: &SuiteRegistration, dir: &Path) -> (String, String) {
+    let message = format!(
+        "suite `{}` of `{}` has no fixture folders in {}; add a folder with an input.json, or remove the attribute",
+        suite.name(),
+        suite.function,
+        dir.display()
+    );
+    (format!("{}::__no_fixtures", suite.name()), message)
 }
 
 fn failing(name: String, message: String) -> Trial {

@@ -2,7 +2,7 @@
 
 use super::discover::suite_dir;
 use super::naming::TrialName;
-use super::run::Harness;
+use super::run::{Harness, no_fixtures};
 use super::trial::{effective_mode, replay_fixture};
 use crate::fixture::{Fixture, list_fixtures};
 use crate::verdict::Verdict;
@@ -39,6 +39,10 @@ impl Harness {
                     continue;
                 }
             };
+            if entries.is_empty() {
+                let (trial, message) = no_fixtures(suite, &dir);
+                out.push(problem(trial, message));
+            }
             for entry in entries {
                 let trial = TrialName::Replay {
                     suite: suite.name().to_string(),
