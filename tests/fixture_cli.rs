@@ -175,3 +175,106 @@ fn replay_of_an_empty_suite_folder_fails_and_names_the_suite() {
         "{stdout}"
     );
 }
+
+/// Writes a hand-made fixture of the lookup agent: order `o-9`, whose one lookup answers
+/// `lookup` (a response or an error), with the contract `verdict: passed`.
+fn hand_written(suite: &Path, id: &str, lookup: Value) -> std::path::PathBuf {
+    let dir = suite.join(id);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut interaction = json!({
+        "id": "get_order-1", "tool": "get_order", "effect": "read",
+        "request": { "id": "o-9" }, "duration_ms": 5
+    });
+    interaction
+        .as_object_mut()
+        .unwrap()
+        .extend(lookup.as_object().unwrap().clone());
+    let files = [
+        ("input.json", json!({ "input": "o-9" })),
+        ("expected.json", json!({ "verdict": ["passed"] })),
+        (
+            "tool_cassettes.json",
+            json!({ "format_version": 1, "interactions": [interaction] }),
+        ),
+        (
+            "notes.json",
+            json!({ "description": "written by hand", "owner": "orders@example.com" }),
+        ),
+    ];
+    for (name, value) in files {
+        std::fs::write(dir.join(name), value.to_string()).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn fixture_prove_records_failed_on_only_for_a_fixture_that_fails_now() {
+    let tmp = tempfile::tempdir().unwrap();
+    let suite = tmp.path().join("lookups");
+    let down = hand_written(
+        &suite,
+        "lookup-down",
+        json!({ "error": { "kind": "unavailable", "message": "order service down" } }),
+    );
+    let fine = hand_written(
+        &suite,
+        "lookup-fine",
+        json!({ "response": { "id": "o-9", "status": "shipped" } }),
+    );
+    let prove = |args: &[&str]| {
+        let mut all = vec!["fixture", "prove"];
+        all.extend_from_slice(args);
+        let out = cli(&suite, &all);
+        (out.status.code(), text(&out.stdout), text(&out.stderr))
+    };
+    let notes_of = |dir: &Path| read_json(&dir.join("notes.json"));
+
+    // Fails on the current code (the agent has no fallback): failed_on is recorded, the rest
+    // of notes.json is kept.
+    let (code, stdout, stderr) = prove(&[down.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("proof.failed_on recorded"), "{stdout}");
+    assert!(stdout.contains("failed: agent_error"), "{stdout}");
+    let notes = notes_of(&down);
+    assert_eq!(notes["proof"]["failed_on"]["verdict"], "failed", "{notes}");
+    assert!(notes["proof"].get("passed_on").is_none(), "{notes}");
+    assert_eq!(notes["owner"], "orders@example.com");
+
+    // Recorded already: left alone, unless --again, which also drops a stale passed_on.
+    let before = std::fs::read(down.join("notes.json")).unwrap();
+    let (code, stdout, _) = prove(&[down.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(stdout.contains("recorded already"), "{stdout}");
+    assert_eq!(std::fs::read(down.join("notes.json")).unwrap(), before);
+    let mut stale = notes_of(&down);
+    stale["proof"]["passed_on"] = json!({ "verdict": "passed", "code_version": "old" });
+    std::fs::write(down.join("notes.json"), stale.to_string()).unwrap();
+    let (code, stdout, stderr) = prove(&["--again", down.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    let notes = notes_of(&down);
+    assert!(notes["proof"]["failed_on"].is_object(), "{notes}");
+    assert!(notes["proof"].get("passed_on").is_none(), "{notes}");
+
+    // Passes now: nothing to prove, nothing written, exit 1 (also as the worst of two).
+    let fine_before = std::fs::read(fine.join("notes.json")).unwrap();
+    let (code, _, stderr) = prove(&[down.to_str().unwrap(), fine.to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("PASSES on the current code"), "{stderr}");
+    assert_eq!(std::fs::read(fine.join("notes.json")).unwrap(), fine_before);
+
+    // What cannot be replayed is named: a folder outside every suite, a broken fixture.
+    let stray = hand_written(tmp.path(), "stray", json!({ "response": {} }));
+    let (code, _, stderr) = prove(&[stray.to_str().unwrap()]);
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(
+        stderr.contains("no registered suite") && stderr.contains("lookup_agent"),
+        "{stderr}"
+    );
+    std::fs::write(fine.join("expected.json"), r#"{"verdict": "passed"#).unwrap();
+    let (code, _, stderr) = prove(&[fine.to_str().unwrap()]);
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(
+        stderr.contains("expected.json") && stderr.contains("does not load"),
+        "{stderr}"
+    );
+}

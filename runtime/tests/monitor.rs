@@ -178,6 +178,7 @@ fn failing_beats_missing_proof_and_overrides_are_time_boxed_and_listed() {
             .iter()
             .any(|x| x.contains("booking/refund is unproven")
                 && x.contains("`cargo xtask fixture new --from-run`")
+                && x.contains("`cargo xtask fixture prove <its folder>`")
                 && x.contains("require_proof in tapedeck.toml")),
         "an unproven fixture's rule says how to prove it or exempt it: {:?}",
         r.gate.rules_tripped

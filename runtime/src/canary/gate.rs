@@ -47,7 +47,7 @@ pub fn decide(
         }
         if config.require_proof && !f.proven && f.state != FixtureState::Stale {
             missing.push(format!(
-                "required fixture {} is unproven: its notes.json has no proof that it failed on the broken code (proof.failed_on, written by `cargo xtask fixture new --from-run`) and passed after the fix (proof.passed_on, written by its first passing `cargo test` outside CI); a fixture written by hand can be left out with [gate] required or require_proof in tapedeck.toml",
+                "required fixture {} is unproven: its notes.json has no proof that it failed on the broken code (proof.failed_on, written by `cargo xtask fixture new --from-run`, or for a fixture written by hand by `cargo xtask fixture prove <its folder>` run on the broken code) and passed after the fix (proof.passed_on, written by its first passing `cargo test` outside CI); or leave it out of the gate with [gate] required or require_proof in tapedeck.toml",
                 f.fixture_id
             ));
         }

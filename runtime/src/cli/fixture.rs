@@ -1,11 +1,12 @@
-//! `cargo xtask fixture new --from-run RUN_ID --suite DIR`: freeze a failed run into a fixture.
+//! `cargo xtask fixture new --from-run RUN_ID --suite DIR`: freeze a failed run into a fixture;
+//! `fixture mutate` writes a fault variant; `fixture prove` is in `prove.rs`.
 
 use crate::fixture::Tier;
 use crate::fixture::proof::Reproduction;
 use crate::harness::Harness;
-use crate::harness::discover::suite_dir;
 use crate::harness::freeze::freeze_run;
-use std::path::{Path, PathBuf};
+use crate::harness::prove::find_suite;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Arguments of `cargo xtask fixture`.
@@ -25,6 +26,10 @@ pub enum FixtureCommand {
     /// Write a fault variant of a recorded fixture next to it (a faulted copy of one call is
     /// inserted before it, so the original answer remains for the retry), with a draft contract.
     Mutate(MutateArgs),
+    /// Replay a fixture written by hand on the broken code and record proof.failed_on when it
+    /// fails its contract (exit 0); exit 1 when it passes, 3 when it cannot be replayed. After
+    /// the fix, its first passing `cargo test` outside CI records proof.passed_on.
+    Prove(super::prove::ProveArgs),
 }
 
 /// Arguments of `cargo xtask fixture mutate`.
@@ -78,6 +83,7 @@ fn parse_tier(text: &str) -> Result<Tier, String> {
 pub fn run(args: &FixtureArgs, harness: &Harness) -> ExitCode {
     match &args.command {
         FixtureCommand::New(new) => new_fixture(new, harness),
+        FixtureCommand::Prove(prove) => super::prove::run(prove, harness),
         FixtureCommand::Mutate(m) => {
             match crate::fixture::mutate::mutate(&m.fixture, m.fault, &m.tool, m.nth) {
                 Ok(dir) => {
@@ -97,26 +103,12 @@ pub fn run(args: &FixtureArgs, harness: &Harness) -> ExitCode {
 }
 
 fn new_fixture(args: &NewArgs, harness: &Harness) -> ExitCode {
-    let Some(suite) = harness
-        .suites()
-        .iter()
-        .find(|s| same_dir(&suite_dir(s), &args.suite))
-    else {
-        let known: Vec<String> = harness
-            .suites()
-            .iter()
-            .map(|s| format!("  {} ({})", suite_dir(s).display(), s.function))
-            .collect();
-        eprintln!(
-            "no registered suite has the folder {}; registered suites:\n{}",
-            args.suite.display(),
-            if known.is_empty() {
-                "  (none: link the crates with #[agent_fixture] into the xtask)".to_string()
-            } else {
-                known.join("\n")
-            }
-        );
-        return ExitCode::from(3);
+    let suite = match find_suite(harness.suites(), &args.suite) {
+        Ok(suite) => suite,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(3);
+        }
     };
     let store = match super::open_store(args.store.as_deref()) {
         Ok(store) => store,
@@ -174,12 +166,5 @@ fn new_fixture(args: &NewArgs, harness: &Harness) -> ExitCode {
             );
             ExitCode::FAILURE
         }
-    }
-}
-
-fn same_dir(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
     }
 }

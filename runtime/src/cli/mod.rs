@@ -10,6 +10,7 @@
 mod canary;
 mod fixture;
 mod progress;
+mod prove;
 mod replay;
 mod watchdog;
 
@@ -41,7 +42,8 @@ pub enum Command {
     /// Run canary tiers against the store, print the monitor report, exit with the health gate
     /// (0 healthy, 1 failing, 2 stale/unproven/heartbeat missing, 3 error).
     Canary(canary::CanaryArgs),
-    /// Work with fixtures: `fixture new --from-run RUN_ID --suite DIR`.
+    /// Work with fixtures: `fixture new --from-run RUN_ID --suite DIR`, `fixture mutate`,
+    /// `fixture prove FIXTURE_DIR`.
     Fixture(fixture::FixtureArgs),
 }
 

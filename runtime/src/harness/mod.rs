@@ -9,6 +9,7 @@ pub mod discover;
 pub mod freeze;
 pub mod list;
 pub mod naming;
+pub mod prove;
 pub mod record;
 pub mod registry;
 pub mod report;
