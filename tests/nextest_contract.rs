@@ -124,7 +124,7 @@ fn exact_runs_one_trial_without_listing_any_suite() {
         "{}",
         stderr(&listed)
     );
-    // An exact canary name resolves too, and a name that does not exist runs nothing.
+    // An exact canary name resolves too.
     let canary = run(
         &bin,
         &package_dir(),
@@ -142,13 +142,32 @@ fn exact_runs_one_trial_without_listing_any_suite() {
             "ok".to_string()
         )]
     );
-    let missing = run(
+    // A typo in a registered suite's name fails (libtest would run nothing and pass); a
+    // suite this binary does not register runs nothing, as another binary's test.
+    let typo = run(
         &bin,
         &package_dir(),
-        &["--exact", "booking::no_such_fixture"],
+        &["--exact", "booking::clean_bookin"],
         &[],
     );
-    assert!(outcomes(&missing).is_empty());
+    assert!(!typo.status.success(), "{}", stdout(&typo));
+    assert_eq!(
+        outcomes(&typo),
+        [("booking::clean_bookin".to_string(), "FAILED".to_string())]
+    );
+    assert!(
+        stdout(&typo).contains("did you mean `booking::clean_booking`?"),
+        "{}",
+        stdout(&typo)
+    );
+    let elsewhere = run(
+        &bin,
+        &package_dir(),
+        &["--exact", "another_suite::clean_booking"],
+        &[],
+    );
+    assert!(elsewhere.status.success(), "{}", stderr(&elsewhere));
+    assert!(outcomes(&elsewhere).is_empty());
 }
 
 #[test]

@@ -6,6 +6,7 @@
 //! listed at run time, so a new folder is a new test without a rebuild.
 
 pub mod discover;
+mod exact_miss;
 pub mod freeze;
 pub mod list;
 pub mod naming;

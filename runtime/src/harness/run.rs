@@ -86,8 +86,23 @@ impl Harness {
     /// The trials for `args`. With `--exact NAME` only that one trial is built, without
     /// listing any suite folder (the nextest process-per-test fast path). A name that is not a
     /// fixture's or a check's (a suite's error trial, such as `suite::__no_fixtures`) is looked
-    /// up in the full listing, so that it fails there as it does in a plain run.
+    /// up in the full listing, so that it fails there as it does in a plain run. A fixture
+    /// trial's name that matches nothing gets a failing trial of that name (see
+    /// [`super::exact_miss`]).
     pub fn trials(&self, args: &Arguments) -> Vec<Trial> {
+        let mut trials = self.listed_trials(args);
+        if args.exact
+            && let Some(name) = args.filter.as_deref()
+            && let Some(miss) =
+                super::exact_miss::unmatched_exact(name, args.ignored, &self.suites, &trials)
+        {
+            trials.push(miss);
+        }
+        trials
+    }
+
+    /// The trials before `--exact` checks its name against them.
+    fn listed_trials(&self, args: &Arguments) -> Vec<Trial> {
         if args.exact
             && let Some(name) = args.filter.as_deref()
             && let Some(trial) = self.exact_trial(name)
@@ -137,10 +152,8 @@ impl Harness {
         let entries = match list_fixtures(&dir) {
             Ok(entries) => entries,
             Err(e) => {
-                return vec![failing(
-                    format!("{}::__suite_error", suite.name()),
-                    format!("suite `{}` of `{}`: {e}", suite.name(), suite.function),
-                )];
+                let (name, message) = suite_error(&suite, &e);
+                return vec![failing(name, message)];
             }
         };
         if trace_enabled() {
@@ -283,6 +296,17 @@ pub(super) fn no_fixtures(suite: &SuiteRegistration, dir: &Path) -> (String, Str
         dir.display()
     );
     (format!("{}::__no_fixtures", suite.name()), message)
+}
+
+/// The name and message of the failing trial of a suite whose folder cannot be listed.
+pub(super) fn suite_error(
+    suite: &SuiteRegistration,
+    error: &impl std::fmt::Display,
+) -> (String, String) {
+    (
+        format!("{}::__suite_error", suite.name()),
+        format!("suite `{}` of `{}`: {error}", suite.name(), suite.function),
+    )
 }
 
 fn failing(name: String, message: String) -> Trial {

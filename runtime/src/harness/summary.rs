@@ -2,7 +2,7 @@
 
 use super::discover::suite_dir;
 use super::naming::TrialName;
-use super::run::{Harness, no_fixtures};
+use super::run::{Harness, no_fixtures, suite_error};
 use super::trial::{effective_mode, replay_fixture};
 use crate::fixture::{Fixture, list_fixtures};
 use crate::verdict::Verdict;
@@ -32,10 +32,8 @@ impl Harness {
             let entries = match list_fixtures(&dir) {
                 Ok(entries) => entries,
                 Err(e) => {
-                    out.push(problem(
-                        format!("{}::__suite_error", suite.name()),
-                        e.to_string(),
-                    ));
+                    let (trial, message) = suite_error(suite, &e);
+                    out.push(problem(trial, message));
                     continue;
                 }
             };
