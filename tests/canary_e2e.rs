@@ -9,6 +9,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 use support::workspace;
 use tapedeck::store::{RunQuery, RunType, SqliteStore, Store};
+use tapedeck::verdict::Verdict;
 
 fn canary(store: &Path, dir: &Path, args: &[&str]) -> (Output, serde_json::Value) {
     let json = dir.join(format!("report-{}.json", args.join("-").replace("--", "")));
@@ -99,6 +100,26 @@ fn canary_tiers_write_records_and_the_gate_follows_the_fixtures() {
     assert_eq!(report["overall"]["fixtures_stale"], 0);
     assert_eq!(report["overall"]["fixtures_failing"], 0);
     assert!(report["overall"]["fixtures_total"].as_u64().unwrap() > 100);
+    // Many of those fixtures pin caught bugs (a `failed` or `blocked` verdict is what their
+    // contracts expect): they passed, so they raise no alert, and their final records say so.
+    let finals = store
+        .runs(&RunQuery {
+            run_type: Some(RunType::Canary),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(
+        finals.iter().any(|r| {
+            matches!(r.status, Some(Verdict::Failed | Verdict::Blocked))
+                && r.expectation_met == Some(true)
+        }),
+        "the examples include canaries whose expected verdict is a failure"
+    );
+    let alerts = store.alerts(None).unwrap();
+    assert!(
+        alerts.iter().all(|a| a.kind != "canary_failed"),
+        "a canary that meets its contract raised an alert: {alerts:?}"
+    );
     // Progress is visible while the trials run: plain lines (stderr is not a terminal), one per
     // tenth of the trials, ending with every trial counted.
     let stderr = String::from_utf8_lossy(&out.stderr);

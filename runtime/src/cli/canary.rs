@@ -13,7 +13,7 @@ use crate::canary::schedule::{ScheduleFormat, ScheduleOptions, schedule};
 use crate::canary::{CanaryConfig, MonitorReport};
 use crate::fixture::Tier;
 use crate::store::canary::{PHASE_FINISHED, PHASE_STARTED};
-use crate::store::{Alert, Heartbeat, Override, RunQuery, Store, time};
+use crate::store::{Alert, Heartbeat, Override, RunQuery, RunRecord, Store, time};
 use crate::verdict::Verdict;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -319,7 +319,11 @@ fn heartbeat(
     }
 }
 
-/// Every FINAL failure of the session raises an alert: the moment its class became visible.
+/// Every FINAL failing canary of the session raises an alert: the moment its class became
+/// visible. A fixture fails when it misses its contract, whatever its verdict: one that pins a
+/// caught bug expects `failed` and passes with it (no alert), one that expects `passed` and
+/// now gets it without meeting the rest of its contract fails. A standalone check has no
+/// contract and fails with its verdict.
 fn alert_failures(store: &dyn Store, session_id: &str, errors: &mut Vec<String>) {
     let query = RunQuery {
         session_id: Some(session_id.to_string()),
@@ -329,27 +333,41 @@ fn alert_failures(store: &dyn Store, session_id: &str, errors: &mut Vec<String>)
         Ok(r) => r,
         Err(e) => return errors.push(e.to_string()),
     };
-    for record in records.iter().filter(|r| {
-        matches!(r.status, Some(Verdict::Failed | Verdict::Blocked))
-            && r.finality != Some(crate::store::Finality::Attempt)
-    }) {
-        let mut alert = Alert::now(
-            "canary_failed",
-            format!(
-                "canary {} failed: {}",
-                record.fixture_id.as_deref().unwrap_or("?"),
-                record
-                    .failure_reason
-                    .as_deref()
-                    .unwrap_or("no reason recorded")
-            ),
-        );
+    for record in records
+        .iter()
+        .filter(|r| r.finality != Some(crate::store::Finality::Attempt) && canary_failed(r))
+    {
+        let mut alert = Alert::now("canary_failed", alert_message(record));
         alert.run_id = Some(record.run_id.clone());
         alert.agent_name = Some(record.agent_name.clone());
         alert.failure_class = record.failure_class;
         if let Err(e) = store.insert_alert(&alert) {
             errors.push(e.to_string());
         }
+    }
+}
+
+/// Whether a canary's final record is a failure: its contract missed, or for a check (no
+/// contract) a failing verdict.
+fn canary_failed(record: &RunRecord) -> bool {
+    match record.expectation_met {
+        Some(met) => !met,
+        None => matches!(record.status, Some(Verdict::Failed | Verdict::Blocked)),
+    }
+}
+
+fn alert_message(record: &RunRecord) -> String {
+    let fixture = record.fixture_id.as_deref().unwrap_or("?");
+    let verdict = record.status.map_or("no verdict", Verdict::as_str);
+    let reason = record
+        .failure_reason
+        .as_deref()
+        .unwrap_or("no reason recorded");
+    match record.expectation_met {
+        Some(false) => {
+            format!("canary {fixture} missed its contract (verdict {verdict}): {reason}")
+        }
+        _ => format!("canary {fixture} failed (verdict {verdict}): {reason}"),
     }
 }
 
@@ -417,4 +435,46 @@ fn workspace_root() -> PathBuf {
             manifest.parent().map(Path::to_path_buf)
         })
         .unwrap_or(current)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{alert_message, canary_failed};
+    use crate::store::{RunRecord, RunType};
+    use crate::verdict::Verdict;
+
+    fn record(status: Verdict, met: Option<bool>) -> RunRecord {
+        let mut record = RunRecord::start("booking", RunType::Canary);
+        record.fixture_id = Some("booking/double_charge".to_string());
+        record.status = Some(status);
+        record.expectation_met = met;
+        record
+    }
+
+    #[test]
+    fn a_canary_fails_when_it_misses_its_contract_not_when_its_verdict_is_failed() {
+        // A fixture that pins a caught bug: verdict failed, as its contract expects.
+        assert!(!canary_failed(&record(Verdict::Failed, Some(true))));
+        assert!(!canary_failed(&record(Verdict::Blocked, Some(true))));
+        // A fixture whose agent passes but no longer does what its contract asks.
+        assert!(canary_failed(&record(Verdict::Passed, Some(false))));
+        assert!(canary_failed(&record(Verdict::Failed, Some(false))));
+        // A standalone check (no contract) goes by its verdict.
+        assert!(canary_failed(&record(Verdict::Failed, None)));
+        assert!(!canary_failed(&record(Verdict::Passed, None)));
+    }
+
+    #[test]
+    fn the_alert_says_whether_the_contract_or_the_check_failed() {
+        let missed = alert_message(&record(Verdict::Passed, Some(false)));
+        assert!(
+            missed.starts_with("canary booking/double_charge missed its contract (verdict passed)"),
+            "{missed}"
+        );
+        let check = alert_message(&record(Verdict::Failed, None));
+        assert!(
+            check.starts_with("canary booking/double_charge failed (verdict failed)"),
+            "{check}"
+        );
+    }
 }
