@@ -409,6 +409,46 @@ fn a_mutated_fixture_proves_a_charge_survives_timeout_after_success_once() {
 }
 
 #[test]
+fn every_fault_kind_makes_a_variant_that_loads() {
+    use tapedeck::cassette::FaultKind;
+    let dir = tempfile::tempdir().unwrap();
+    let source = fixture(
+        dir.path(),
+        json!([{ "id": "c1", "tool": "charge", "effect": "money", "request": { "order": "o-1" },
+                 "response": { "charged": true } },
+               { "id": "c2", "tool": "charge", "effect": "money", "request": { "order": "o-2" },
+                 "error": { "kind": "failed", "message": "card declined" } }]),
+    );
+    for kind in [
+        FaultKind::Timeout,
+        FaultKind::RateLimited,
+        FaultKind::Unavailable,
+        FaultKind::ConnectionReset,
+        FaultKind::InvalidResponse,
+        FaultKind::Truncated,
+        FaultKind::Slow,
+        FaultKind::TimeoutAfterSuccess,
+    ] {
+        let variant = tapedeck::fixture::mutate::mutate(&source.dir, kind, "charge", 1)
+            .unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+        let fx = tapedeck::Fixture::load(&variant)
+            .unwrap_or_else(|e| panic!("the {kind:?} variant does not load: {e}"));
+        let faulted = &fx.cassette.interactions[0];
+        assert_eq!(faulted.fault.as_ref().map(|f| f.kind), Some(kind));
+        let keeps_response = matches!(kind, FaultKind::Slow | FaultKind::TimeoutAfterSuccess);
+        assert_eq!(faulted.response.is_some(), keeps_response, "{kind:?}");
+    }
+    // A late or lost answer needs an answer: the call that failed cannot get one.
+    for kind in [FaultKind::Slow, FaultKind::TimeoutAfterSuccess] {
+        let error = tapedeck::fixture::mutate::mutate(&source.dir, kind, "charge", 2).unwrap_err();
+        assert!(
+            error.to_string().contains("was recorded with an error"),
+            "{error}"
+        );
+    }
+}
+
+#[test]
 fn a_dependency_without_retry_is_one_attempt_guarded_by_its_breaker() {
     let resilience = Arc::new(Resilience::default());
     let (tools, calls, _) = flaky(100, unavailable);
