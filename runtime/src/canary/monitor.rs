@@ -9,7 +9,6 @@ use super::report::{
 };
 use crate::fixture::Tier;
 use crate::store::{Heartbeat, Override, RunRecord, RunType, Store, StoreError, time};
-use crate::verdict::Verdict;
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
@@ -103,21 +102,11 @@ fn health(
 ) -> FixtureHealth {
     let freshness = input.config.policy(tier).freshness().as_secs_f64() / 60.0;
     let age = last.and_then(|r| minutes_since(&r.started_at, input.now));
-    let met = last.and_then(|r| r.expectation_met);
     let state = match (last.and_then(|r| r.status), age) {
         (Some(_), Some(age)) if age > freshness => FixtureState::Stale,
-        // A fixture judged against its expectation: met is passing (a fixture that pins a caught
-        // bug passes with a `failed` verdict), unmet is failing.
-        (Some(Verdict::Inconclusive | Verdict::Skipped), Some(_)) if met != Some(true) => {
-            FixtureState::Inconclusive
+        (Some(verdict), Some(_)) => {
+            FixtureState::of_result(verdict, last.and_then(|r| r.expectation_met))
         }
-        (Some(Verdict::Degraded), Some(_)) if met == Some(true) => FixtureState::Degraded,
-        (Some(_), Some(_)) if met == Some(true) => FixtureState::Passing,
-        (Some(_), Some(_)) if met == Some(false) => FixtureState::Failing,
-        (Some(Verdict::Passed), Some(_)) => FixtureState::Passing,
-        (Some(Verdict::Degraded), Some(_)) => FixtureState::Degraded,
-        (Some(Verdict::Failed | Verdict::Blocked), Some(_)) => FixtureState::Failing,
-        (Some(Verdict::Inconclusive | Verdict::Skipped), Some(_)) => FixtureState::Inconclusive,
         _ => FixtureState::Stale,
     };
     FixtureHealth {

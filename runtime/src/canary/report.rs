@@ -67,19 +67,40 @@ pub struct TierSummary {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FixtureState {
-    /// Last FINAL result `passed`, fresh.
+    /// Last FINAL result fresh and met its contract (a check: verdict `passed`).
     Passing,
-    /// Last FINAL result `degraded`, fresh (counts as passing, listed).
+    /// As passing, with verdict `degraded` (counts as passing, listed).
     Degraded,
-    /// Last FINAL result `failed` or `blocked`.
+    /// Last FINAL result missed its contract (a check: verdict `failed` or `blocked`).
     Failing,
-    /// Last FINAL result `inconclusive` or `skipped`.
+    /// Last FINAL result `inconclusive` or `skipped` and not what its contract expects.
     Inconclusive,
     /// No FINAL result within period plus grace.
     Stale,
 }
 
 impl FixtureState {
+    /// The state a FRESH final result puts its fixture in; the one rule for the monitor's
+    /// health and for canary alerts (an alert is raised when this is [`FixtureState::Failing`]).
+    ///
+    /// A fixture judged against its contract (`expectation_met` is `Some`) is passing when it
+    /// met it, whatever the verdict: one that pins a caught bug passes with `failed`. An
+    /// `inconclusive` or `skipped` verdict is never proof, met or not. Without a contract (a
+    /// standalone check) the verdict decides.
+    pub fn of_result(verdict: Verdict, expectation_met: Option<bool>) -> FixtureState {
+        match (verdict, expectation_met) {
+            (Verdict::Inconclusive | Verdict::Skipped, met) if met != Some(true) => {
+                FixtureState::Inconclusive
+            }
+            (Verdict::Degraded, Some(true) | None) => FixtureState::Degraded,
+            (_, Some(true)) => FixtureState::Passing,
+            (_, Some(false)) => FixtureState::Failing,
+            (Verdict::Passed, None) => FixtureState::Passing,
+            (Verdict::Failed | Verdict::Blocked, None) => FixtureState::Failing,
+            (Verdict::Inconclusive | Verdict::Skipped, None) => FixtureState::Inconclusive,
+        }
+    }
+
     /// The wire name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -152,4 +173,40 @@ pub struct Gate {
     pub status: String,
     /// Every rule that tripped, as a sentence naming what tripped it.
     pub rules_tripped: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FixtureState::{self, Degraded, Failing, Inconclusive, Passing};
+    use crate::verdict::Verdict::{Blocked, Degraded as VDegraded, Failed, Inconclusive as VInc};
+    use crate::verdict::Verdict::{Passed, Skipped};
+
+    #[test]
+    fn a_result_is_judged_by_its_contract_then_by_its_verdict() {
+        let cases = [
+            // Judged against a contract: met passes, whatever the verdict.
+            (Failed, Some(true), Passing),
+            (Blocked, Some(true), Passing),
+            (Passed, Some(true), Passing),
+            (VDegraded, Some(true), Degraded),
+            (Passed, Some(false), Failing),
+            (VDegraded, Some(false), Failing),
+            // Never proof, even when a contract is missed.
+            (VInc, Some(false), Inconclusive),
+            (Skipped, None, Inconclusive),
+            (VInc, Some(true), Passing),
+            // A check, no contract: the verdict decides.
+            (Passed, None, Passing),
+            (VDegraded, None, Degraded),
+            (Failed, None, Failing),
+            (Blocked, None, Failing),
+        ];
+        for (verdict, met, want) in cases {
+            assert_eq!(
+                FixtureState::of_result(verdict, met),
+                want,
+                "{verdict:?} {met:?}"
+            );
+        }
+    }
 }

@@ -10,7 +10,7 @@ use crate::canary::runner::{
     run_tier,
 };
 use crate::canary::schedule::{ScheduleFormat, ScheduleOptions, schedule};
-use crate::canary::{CanaryConfig, MonitorReport};
+use crate::canary::{CanaryConfig, FixtureState, MonitorReport};
 use crate::fixture::Tier;
 use crate::store::canary::{PHASE_FINISHED, PHASE_STARTED};
 use crate::store::{Alert, Heartbeat, Override, RunQuery, RunRecord, Store, time};
@@ -347,13 +347,11 @@ fn alert_failures(store: &dyn Store, session_id: &str, errors: &mut Vec<String>)
     }
 }
 
-/// Whether a canary's final record is a failure: its contract missed, or for a check (no
-/// contract) a failing verdict.
+/// Whether a canary's final record is a failure: the monitor would call its fixture failing.
 fn canary_failed(record: &RunRecord) -> bool {
-    match record.expectation_met {
-        Some(met) => !met,
-        None => matches!(record.status, Some(Verdict::Failed | Verdict::Blocked)),
-    }
+    record.status.is_some_and(|verdict| {
+        FixtureState::of_result(verdict, record.expectation_met) == FixtureState::Failing
+    })
 }
 
 fn alert_message(record: &RunRecord) -> String {
@@ -462,6 +460,8 @@ mod tests {
         // A standalone check (no contract) goes by its verdict.
         assert!(canary_failed(&record(Verdict::Failed, None)));
         assert!(!canary_failed(&record(Verdict::Passed, None)));
+        // Inconclusive is never proof, but it is not a failure either: the monitor lists it.
+        assert!(!canary_failed(&record(Verdict::Inconclusive, Some(false))));
     }
 
     #[test]
