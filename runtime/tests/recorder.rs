@@ -171,6 +171,52 @@ fn a_run_that_fails_its_contract_discards_its_artifacts() {
 }
 
 #[test]
+fn without_a_contract_a_done_without_evidence_is_not_passed() {
+    let s = setup();
+    let run = |contract: Option<Contract>, agent: fn(&Ctx) -> Value| {
+        let mut envelope = RunEnvelope::new("lookup_agent", json!("o-1"));
+        envelope.contract = contract;
+        block_on(s.recorder.run(envelope, tools(), async move |ctx| {
+            ctx.call("get_order", json!({ "id": "o-1" })).await?;
+            Ok::<_, ToolError>(agent(ctx))
+        }))
+        .unwrap()
+    };
+    // Claims done, proves nothing: failed, an unverified claim.
+    let bare = run(None, |_| Value::Null);
+    assert_eq!(bare.status, Some(Verdict::Failed), "{bare:?}");
+    assert_eq!(bare.reasons, ["empty_output", "missing_artifact_ref"]);
+    assert_eq!(
+        bare.failure_class,
+        Some(tapedeck::FailureClass::SilentDrift)
+    );
+    assert!(
+        bare.failure_reason
+            .as_deref()
+            .unwrap()
+            .contains("ctx.evidence"),
+        "{bare:?}"
+    );
+    let text_only = run(None, |_| json!("refund issued"));
+    assert_eq!(text_only.reasons, ["missing_artifact_ref"]);
+    // A cited evidence path, or an artifact, is proof.
+    let cited = run(None, |ctx| {
+        ctx.evidence("/calls/0/response/status");
+        json!("paid")
+    });
+    assert_eq!(cited.status, Some(Verdict::Passed), "{cited:?}");
+    let written = run(None, |ctx| {
+        ctx.artifact("answer.txt", "paid").unwrap();
+        Value::Null
+    });
+    assert_eq!(written.status, Some(Verdict::Passed), "{written:?}");
+    assert_eq!(written.artifact_refs.len(), 1);
+    // A contract of the agent's own says what completion means instead.
+    let own = run(Some(Contract::default()), |_| json!("refund issued"));
+    assert_eq!(own.status, Some(Verdict::Passed), "{own:?}");
+}
+
+#[test]
 fn an_error_is_failed_and_a_declared_status_is_kept() {
     let s = setup();
     let record = block_on(s.recorder.run(

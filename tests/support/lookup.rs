@@ -6,9 +6,11 @@ use serde_json::{Value, json};
 use tapedeck::agent::{AgentFuture, call_typed};
 use tapedeck::{Ctx, ToolError};
 
-/// Looks up `order` and returns what the order service said.
+/// Looks up `order` and returns what the order service said, citing the status it read.
 pub async fn lookup_agent(ctx: &Ctx, order: String) -> Result<Value, ToolError> {
-    ctx.call("get_order", json!({ "id": order })).await
+    let order = ctx.call("get_order", json!({ "id": order })).await?;
+    ctx.evidence("/calls/0/response/status");
+    Ok(order)
 }
 
 /// [`lookup_agent`] erased, for a `SuiteRegistration`.

@@ -14,6 +14,7 @@ pub mod model;
 pub mod validators;
 mod view;
 
+pub(crate) use clauses::is_empty_value;
 pub use evaluate::{JudgeInput, judge};
 pub use expectation::Expectation;
 pub use judgement::{Judgement, Violation};

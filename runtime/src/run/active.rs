@@ -5,7 +5,7 @@ use super::recorder::{RecorderError, Shared};
 use super::writer;
 use crate::agent::{AgentReturn, into_return};
 use crate::artifact::{ManifestEntry, sha256_hex};
-use crate::contract::{JudgeInput, Judgement, Violation, judge};
+use crate::contract::{Contract, JudgeInput, Judgement, Violation, judge};
 use crate::ctx::Ctx;
 use crate::observation::Observation;
 use crate::store::RunRecord;
@@ -106,8 +106,9 @@ impl ActiveRun {
         };
         let dropped = matches!(&returned, Ok(AgentReturn::Error(m)) if m.is_empty());
         let (observation, _misses) = crate::replay::observe(&self.ctx, returned);
+        let default_rule = Contract::default();
         let mut judgement = judge(
-            &self.envelope.contract,
+            self.envelope.contract.as_ref().unwrap_or(&default_rule),
             &JudgeInput {
                 observation: &observation,
                 state: self.envelope.state.as_ref(),
@@ -116,6 +117,8 @@ impl ActiveRun {
         );
         if dropped {
             judgement = not_closed(judgement, &observation);
+        } else if self.envelope.contract.is_none() {
+            judgement = super::proof::require_proof(judgement, &observation);
         }
         let committed = self.commit_or_discard(&mut judgement, &observation);
         let record = self.closed_record(&observation, &judgement, committed);

@@ -45,12 +45,16 @@ pub struct RunEnvelope {
     pub trace_id: Option<String>,
     /// The run that spawned this one.
     pub parent_run_id: Option<String>,
-    /// The completion contract the validator checks at close.
-    pub contract: Contract,
+    /// The completion contract the validator checks at close. `None` (the default) holds the
+    /// run to the default completion rule: a `done` without evidence is not `passed`, so the
+    /// run must write an artifact (`ctx.artifact`) or cite an evidence path (`ctx.evidence`),
+    /// or it fails with `missing_artifact_ref`.
+    pub contract: Option<Contract>,
 }
 
 impl RunEnvelope {
-    /// An envelope for one attempt of `agent_name` on `input`, with the default contract.
+    /// An envelope for one attempt of `agent_name` on `input`, held to the default completion
+    /// rule until [`RunEnvelope::contract`] sets one.
     pub fn new(agent_name: impl Into<String>, input: Value) -> RunEnvelope {
         RunEnvelope {
             agent_name: agent_name.into(),
@@ -66,7 +70,7 @@ impl RunEnvelope {
             code_version: None,
             trace_id: None,
             parent_run_id: None,
-            contract: Contract::default(),
+            contract: None,
         }
     }
 
@@ -119,9 +123,10 @@ impl RunEnvelope {
         self
     }
 
-    /// Sets the completion contract.
+    /// Sets the completion contract: what completion means for this agent. It replaces the
+    /// default completion rule (see the `contract` field).
     pub fn contract(mut self, contract: Contract) -> Self {
-        self.contract = contract;
+        self.contract = Some(contract);
         self
     }
 

@@ -7,6 +7,7 @@ pub(crate) mod capture;
 mod config;
 mod envelope;
 mod payload;
+mod proof;
 mod recorder;
 pub mod writer;
 
