@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime};
 use tapedeck::artifact::{committed_dir, read_manifest, staging_dir};
+use tapedeck::resilience::idempotency::{Begin, request_fingerprint};
 use tapedeck::store::{RunQuery, SqliteStore, Store};
 use tapedeck::{FailureClass, Verdict, watchdog};
 
@@ -64,6 +65,17 @@ fn a_process_killed_mid_run_leaves_a_run_the_watchdog_closes_and_no_visible_arti
     assert!(!committed_dir(&artifacts, &run_id).exists());
     assert_eq!(read_manifest(&artifacts, &run_id).unwrap(), None);
     assert_eq!(store.alerts(None).unwrap().len(), 1);
+
+    // The charge it had in flight is unknown, not in flight forever: the watchdog released the
+    // key as unconfirmed, so the retried task claims it (and the service deduplicates).
+    assert_eq!(report.keys_released, 1);
+    let fingerprint = request_fingerprint(&serde_json::json!({ "cents": 41200 }));
+    assert_eq!(
+        store
+            .idempotency_begin("charge-booking-7", &fingerprint, Some("retry"))
+            .unwrap(),
+        Begin::Execute
+    );
 }
 
 #[test]

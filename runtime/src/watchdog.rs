@@ -2,7 +2,8 @@
 //! process that died (SIGKILL, OOM, a lost machine) still leaves a closed, visible run.
 //!
 //! Each overdue run is closed as `failed` with failure_class `run_abandoned`, its staged (and
-//! any half-committed) artifacts are removed, and an alert is recorded. A sweep is idempotent and
+//! any half-committed) artifacts are removed, the idempotency keys it held in flight become
+//! `unconfirmed` (so a retry of the task may claim them), and an alert is recorded. A sweep is idempotent and
 //! safe to run from several machines at once: the close is conditional on the run still being
 //! open, so exactly one sweeper wins each run and only the winner removes files and alerts.
 
@@ -24,6 +25,8 @@ pub struct SweepReport {
     pub abandoned: Vec<AbandonedRun>,
     /// Overdue runs another closer got to first.
     pub lost_races: usize,
+    /// Idempotency keys the closed runs held in flight, now `unconfirmed`.
+    pub keys_released: usize,
     /// Problems removing artifacts (the runs are closed regardless).
     pub cleanup_errors: Vec<String>,
 }
@@ -68,6 +71,7 @@ pub fn sweep_at(
                 root.display()
             ));
         }
+        report.keys_released += store.idempotency_release_run(&record.run_id)?;
         let mut alert = Alert::now(
             reason::RUN_ABANDONED,
             record.failure_reason.clone().unwrap_or_default(),

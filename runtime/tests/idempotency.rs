@@ -82,7 +82,7 @@ fn a_duplicate_in_flight_executes_nothing() {
     // Another process has claimed the key and not finished.
     assert_eq!(
         store
-            .idempotency_begin("k2", &request_fingerprint(&json!({ "cents": 5 })))
+            .idempotency_begin("k2", &request_fingerprint(&json!({ "cents": 5 })), None)
             .unwrap(),
         Begin::Execute
     );
@@ -122,4 +122,28 @@ fn confirmed_failures_are_returned_again_and_timeouts_stay_unconfirmed() {
     assert!(first.observation().ledger.iter().all(|e| !e.applied()));
     assert!(charge(&ctx(&store, &tools), "k4", 7).is_ok());
     assert_eq!(executed.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn a_call_cancelled_in_flight_leaves_its_key_unconfirmed_not_in_use() {
+    let (_d, store, tools, executed) = setup(0, || unreachable!());
+    let hanging = Toolbox::new().with("charge", Effect::Money, |_| std::future::pending());
+    let cancelled = ctx(&store, &hanging);
+    block_on(async {
+        let mut call = std::pin::pin!(
+            cancelled
+                .tool("charge")
+                .idempotency_key("k5")
+                .call(json!({ "cents": 9 }))
+        );
+        // One poll claims the key and starts the call; then the future is dropped.
+        std::future::poll_fn(|cx| {
+            assert!(call.as_mut().poll(cx).is_pending());
+            std::task::Poll::Ready(())
+        })
+        .await;
+    });
+    // Whether the service applied it is unknown: the retry goes to the service again.
+    assert!(charge(&ctx(&store, &tools), "k5", 9).is_ok());
+    assert_eq!(executed.load(Ordering::SeqCst), 1);
 }

@@ -1,16 +1,17 @@
 //! A production process for the crash and concurrency tests: it records runs into a real store.
 //!
-//! `record_child STORE ARTIFACTS hang` starts one run (timeout 1 s), stages an artifact, prints
-//! the run id and then hangs until it is killed. `record_child STORE ARTIFACTS burst RUNS EVENTS`
+//! `record_child STORE ARTIFACTS hang` starts one run (timeout 1 s), stages an artifact, calls
+//! `charge` (a money tool that never answers) with idempotency key `charge-booking-7`, prints
+//! the run id once the ledger holds the key, and hangs in the call until it is killed. `record_child STORE ARTIFACTS burst RUNS EVENTS`
 //! records RUNS runs of EVENTS events each and exits cleanly.
 
 use serde_json::json;
 use std::io::Write;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tapedeck::run::{Recorder, RecorderConfig, RunEnvelope};
 use tapedeck::store::{SqliteStore, Store};
-use tapedeck::{ToolError, Toolbox};
+use tapedeck::{Effect, ToolError, Toolbox};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -32,22 +33,36 @@ fn main() {
 }
 
 fn hang(recorder: &Recorder) -> ! {
+    // The service never answers; the handler runs once the ledger has claimed the key.
+    let announced = Arc::new(Mutex::new(None::<String>));
+    let slot = Arc::clone(&announced);
+    let tools = Toolbox::new().with("charge", Effect::Money, move |_| {
+        let run_id = slot.lock().unwrap().take();
+        if let Some(run_id) = run_id {
+            println!("{run_id}");
+            std::io::stdout().flush().unwrap();
+        }
+        std::future::pending()
+    });
     let run = recorder
         .start(
             RunEnvelope::new("hanging_agent", json!(null)).timeout(Duration::from_secs(1)),
-            Toolbox::new(),
+            tools,
         )
         .expect("run starts");
+    *announced.lock().unwrap() = Some(run.run_id().to_string());
     run.ctx()
         .artifact("report/partial.json", "{\"half\": ")
         .expect("artifact stages");
     run.ctx().event("checkpoint", json!({ "step": 1 }));
     recorder.flush();
-    println!("{}", run.run_id());
-    std::io::stdout().flush().unwrap();
-    loop {
-        std::thread::sleep(Duration::from_secs(60));
-    }
+    let _ = tapedeck::replay::block_on(
+        run.ctx()
+            .tool("charge")
+            .idempotency_key("charge-booking-7")
+            .call(json!({ "cents": 41200 })),
+    );
+    unreachable!("the charge never answers");
 }
 
 fn burst(recorder: &Recorder, runs: usize, events: usize) {

@@ -46,9 +46,10 @@ pub fn run(args: &WatchdogArgs) -> ExitCode {
             );
         }
         println!(
-            "watchdog: {} abandoned run(s) closed, {} already closed by another sweeper",
+            "watchdog: {} abandoned run(s) closed, {} already closed by another sweeper, {} in-flight idempotency key(s) released as unconfirmed",
             report.abandoned.len(),
-            report.lost_races
+            report.lost_races,
+            report.keys_released
         );
     }
     for problem in &report.cleanup_errors {

@@ -311,7 +311,7 @@ impl Ctx {
                 false,
             )
         };
-        match store.idempotency_begin(key, &request_fingerprint(request)) {
+        match store.idempotency_begin(key, &request_fingerprint(request), self.run_id()) {
             Err(e) => refuse(format!(
                 "idempotency ledger unavailable, so the call was not executed: {e}"
             )),
@@ -335,9 +335,12 @@ impl Ctx {
                 }
             }
             Ok(Begin::Execute) => {
+                // Cancelled mid-call (the future dropped), the key must not stay in flight.
+                let in_flight = InFlightKey { store, key };
                 let result = self
                     .run_real(toolbox, tool, request, Some(key), started_ms)
                     .await;
+                std::mem::forget(in_flight);
                 let finish = match &result {
                     Ok(value) => Finish::Completed(StoredOutcome::Response(value.clone())),
                     Err(e) if e.is_transient() => Finish::Unconfirmed,
@@ -489,5 +492,20 @@ fn outcome_of_result<T>(result: &Result<T, ToolError>) -> LedgerOutcome {
             LedgerOutcome::Unknown
         }
         Err(_) => LedgerOutcome::Failed,
+    }
+}
+
+/// A claimed idempotency key while its call runs: dropped before the call ends (the future was
+/// cancelled), it moves the key to `unconfirmed`, since whether the service applied the call is
+/// unknown; the next caller with the key may then claim it.
+struct InFlightKey<'a> {
+    store: &'a dyn crate::store::Store,
+    key: &'a str,
+}
+
+impl Drop for InFlightKey<'_> {
+    fn drop(&mut self) {
+        let unconfirmed = crate::resilience::idempotency::Finish::Unconfirmed;
+        let _ = self.store.idempotency_finish(self.key, &unconfirmed);
     }
 }

@@ -111,4 +111,8 @@ pub const MIGRATIONS: &[&str] = &[
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL
     );",
+    // 5: which run holds an idempotency key in flight, so the watchdog can release the keys of
+    // an abandoned run.
+    "ALTER TABLE idempotency ADD COLUMN run_id TEXT;
+    CREATE INDEX idempotency_in_flight ON idempotency (run_id, state);",
 ];

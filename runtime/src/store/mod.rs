@@ -124,12 +124,17 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         expected: Option<u64>,
         value: &serde_json::Value,
     ) -> Result<Option<u64>, StoreError>;
-    /// Claims an idempotency key for a request (see [`crate::resilience::idempotency`]).
+    /// Claims an idempotency key for a request (see [`crate::resilience::idempotency`]), for
+    /// the run `run_id` when the call is part of a recorded run.
     fn idempotency_begin(
         &self,
         key: &str,
         request_sha256: &str,
+        run_id: Option<&str>,
     ) -> Result<crate::resilience::idempotency::Begin, StoreError>;
+    /// Moves every key the run holds in flight to `unconfirmed` (the watchdog, for a run whose
+    /// process is gone); returns how many.
+    fn idempotency_release_run(&self, run_id: &str) -> Result<usize, StoreError>;
     /// Records how the call with `key` ended.
     fn idempotency_finish(
         &self,

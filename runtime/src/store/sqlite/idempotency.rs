@@ -4,13 +4,18 @@ use crate::resilience::idempotency::{Begin, Finish, StoredOutcome};
 use crate::store::time;
 use rusqlite::{Connection, OptionalExtension, params};
 
-pub(super) fn begin(c: &Connection, key: &str, fingerprint: &str) -> rusqlite::Result<Begin> {
+pub(super) fn begin(
+    c: &Connection,
+    key: &str,
+    fingerprint: &str,
+    run_id: Option<&str>,
+) -> rusqlite::Result<Begin> {
     let now = time::now_rfc3339();
     let inserted = c
         .prepare_cached(
-            "INSERT INTO idempotency (key, request_sha256, state, created_at, updated_at) VALUES (?1, ?2, 'in_progress', ?3, ?3) ON CONFLICT (key) DO NOTHING",
+            "INSERT INTO idempotency (key, request_sha256, state, created_at, updated_at, run_id) VALUES (?1, ?2, 'in_progress', ?3, ?3, ?4) ON CONFLICT (key) DO NOTHING",
         )?
-        .execute(params![key, fingerprint, now])?;
+        .execute(params![key, fingerprint, now, run_id])?;
     if inserted == 1 {
         return Ok(Begin::Execute);
     }
@@ -32,9 +37,9 @@ pub(super) fn begin(c: &Connection, key: &str, fingerprint: &str) -> rusqlite::R
             // Claim the retry: exactly one caller moves it back in flight.
             let claimed = c
                 .prepare_cached(
-                    "UPDATE idempotency SET state = 'in_progress', updated_at = ?2 WHERE key = ?1 AND state = 'unconfirmed'",
+                    "UPDATE idempotency SET state = 'in_progress', updated_at = ?2, run_id = ?3 WHERE key = ?1 AND state = 'unconfirmed'",
                 )?
-                .execute(params![key, now])?;
+                .execute(params![key, now, run_id])?;
             Ok(if claimed == 1 {
                 Begin::Execute
             } else {
@@ -55,4 +60,13 @@ pub(super) fn finish(c: &Connection, key: &str, finish: &Finish) -> rusqlite::Re
     )?
     .execute(params![key, state, outcome, time::now_rfc3339()])?;
     Ok(())
+}
+
+/// Moves the keys `run_id` holds in flight to `unconfirmed`: its process is gone, so whether
+/// the service applied the call is unknown, and the next caller with the key may claim it.
+pub(super) fn release_run(c: &Connection, run_id: &str) -> rusqlite::Result<usize> {
+    c.prepare_cached(
+        "UPDATE idempotency SET state = 'unconfirmed', updated_at = ?2 WHERE run_id = ?1 AND state = 'in_progress'",
+    )?
+    .execute(params![run_id, time::now_rfc3339()])
 }

@@ -253,8 +253,13 @@ impl Store for SqliteStore {
         &self,
         key: &str,
         request_sha256: &str,
+        run_id: Option<&str>,
     ) -> Result<crate::resilience::idempotency::Begin, StoreError> {
-        self.with(|c| idempotency::begin(c, key, request_sha256))
+        self.with(|c| idempotency::begin(c, key, request_sha256, run_id))
+    }
+
+    fn idempotency_release_run(&self, run_id: &str) -> Result<usize, StoreError> {
+        self.with(|c| idempotency::release_run(c, run_id))
     }
 
     fn idempotency_finish(
