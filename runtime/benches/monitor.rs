@@ -112,6 +112,7 @@ fn monitor_over_a_million_runs(c: &mut Criterion) {
                 &MonitorInput {
                     config: &config,
                     inventory: &inventory,
+                    listed: true,
                     store_label: "bench".into(),
                     now,
                     errors: Vec::new(),

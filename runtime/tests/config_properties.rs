@@ -112,6 +112,7 @@ fn exercise(config: &CanaryConfig) {
         &MonitorInput {
             config,
             inventory: &inventory,
+            listed: false,
             store_label: "test".into(),
             now,
             errors: Vec::new(),

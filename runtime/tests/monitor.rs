@@ -65,6 +65,7 @@ fn report(
         &MonitorInput {
             config: &config,
             inventory,
+            listed: false,
             store_label: "test".into(),
             now: at(minute),
             errors: Vec::new(),
@@ -225,6 +226,7 @@ fn inconclusive_fails_closed_beyond_the_limit_and_degraded_counts_as_passing() {
         &MonitorInput {
             config: &config,
             inventory: &inventory,
+            listed: false,
             store_label: "t".into(),
             now: at(1),
             errors: Vec::new(),
@@ -246,6 +248,7 @@ fn errors_make_exit_three_and_unrequired_fixtures_do_not_trip_the_gate() {
     let input = MonitorInput {
         config: &config,
         inventory: &[critical("lab/flaky")],
+        listed: false,
         store_label: "t".into(),
         now: at(1),
         errors: Vec::new(),
@@ -258,6 +261,44 @@ fn errors_make_exit_three_and_unrequired_fixtures_do_not_trip_the_gate() {
     let r = monitor(&s, &broken).unwrap();
     assert_eq!(r.gate.exit_code, 3);
     assert_eq!(r.gate.status, "error");
+}
+
+#[test]
+fn a_fixture_deleted_from_the_workspace_is_retired_not_stale_forever() {
+    let (_d, s) = store();
+    beat(&s, Tier::Critical, 0);
+    canary(&s, "booking/kept", Tier::Critical, 0, Verdict::Passed, true);
+    canary(
+        &s,
+        "booking/deleted",
+        Tier::Critical,
+        0,
+        Verdict::Failed,
+        true,
+    );
+    let config = CanaryConfig::default();
+    let inventory = [critical("booking/kept")];
+    let input = |listed| MonitorInput {
+        config: &config,
+        inventory: &inventory,
+        listed,
+        store_label: "t".into(),
+        now: at(1),
+        errors: Vec::new(),
+    };
+    // The harness listed the workspace: the deleted fixture is listed as retired, not gated.
+    let r = monitor(&s, &input(true)).unwrap();
+    assert_eq!(r.retired, ["booking/deleted"]);
+    let ids: Vec<&str> = r.fixtures.iter().map(|f| f.fixture_id.as_str()).collect();
+    assert_eq!(ids, ["booking/kept"]);
+    assert_eq!(r.overall.fixtures_total, 1);
+    assert_eq!(r.gate.exit_code, 0, "{:?}", r.gate);
+    assert!(tapedeck::canary::table(&r).contains("retired (1)"));
+    // Without a listing nothing is known to be gone: it still counts.
+    let r = monitor(&s, &input(false)).unwrap();
+    assert!(r.retired.is_empty());
+    assert_eq!(r.overall.fixtures_total, 2);
+    assert_eq!(r.gate.exit_code, 1, "{:?}", r.gate);
 }
 
 #[test]

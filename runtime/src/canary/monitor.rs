@@ -9,7 +9,7 @@ use super::report::{
 };
 use crate::fixture::Tier;
 use crate::store::{Heartbeat, Override, RunRecord, RunType, Store, StoreError, time};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, SystemTime};
 
 /// How many canary sessions the history chart shows.
@@ -29,8 +29,13 @@ pub struct KnownFixture {
 pub struct MonitorInput<'a> {
     /// The configuration.
     pub config: &'a CanaryConfig,
-    /// The fixtures that exist; fixtures only the store knows are reported too.
+    /// The fixtures that exist; fixtures only the store knows are reported too, unless
+    /// `listed` says this is the workspace's complete listing.
     pub inventory: &'a [KnownFixture],
+    /// Whether `inventory` is the complete listing of the workspace's canaries (the harness
+    /// listed them without error). Then a fixture only the store knows was deleted or renamed:
+    /// it is reported as retired, not gated. Without a listing it is reported as usual.
+    pub listed: bool,
     /// How the store is named in the report.
     pub store_label: String,
     /// The time of the report.
@@ -48,9 +53,17 @@ pub fn monitor(store: &dyn Store, input: &MonitorInput<'_>) -> Result<MonitorRep
         .filter_map(|r| Some((r.fixture_id.clone()?, r)))
         .collect();
     let overrides = store.active_overrides(&now_text)?;
-    let mut tiers_of: BTreeMap<String, Tier> = latest
+    let existing: BTreeSet<&str> = input
+        .inventory
         .iter()
-        .map(|(id, r)| (id.clone(), r.tier.unwrap_or(Tier::Daily)))
+        .map(|k| k.fixture_id.as_str())
+        .collect();
+    let (retired, kept): (Vec<&String>, Vec<&String>) = latest
+        .keys()
+        .partition(|id| input.listed && !existing.contains(id.as_str()));
+    let mut tiers_of: BTreeMap<String, Tier> = kept
+        .into_iter()
+        .map(|id| (id.clone(), latest[id].tier.unwrap_or(Tier::Daily)))
         .collect();
     for known in input.inventory {
         tiers_of.insert(known.fixture_id.clone(), known.tier);
@@ -76,6 +89,7 @@ pub fn monitor(store: &dyn Store, input: &MonitorInput<'_>) -> Result<MonitorRep
         overall,
         tiers,
         fixtures,
+        retired: retired.into_iter().cloned().collect(),
         silent_failure_windows: windows,
         overrides,
         history,

@@ -24,6 +24,10 @@ pub struct MonitorReport {
     pub tiers: Vec<TierSummary>,
     /// Every known fixture, sorted by id.
     pub fixtures: Vec<FixtureHealth>,
+    /// Fixtures with canary results in the store that the workspace no longer has (deleted or
+    /// renamed), sorted: listed so a deletion is visible, never counted or gated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retired: Vec<String>,
     /// Per failure class: from the first bad production run to the first alert.
     pub silent_failure_windows: Vec<SilentFailureWindow>,
     /// Active operator overrides (listed in every report while active).

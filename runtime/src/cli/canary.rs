@@ -197,16 +197,28 @@ fn run_canaries(args: &CanaryArgs, workspace: &Path) -> ExitCode {
         Some(args.tier.unwrap_or(Tier::Daily))
     };
     let mut inventory = Vec::new();
-    match harness_targets(workspace) {
-        Err(e) => errors.push(e),
-        Ok(targets) if targets.is_empty() => errors.push(format!(
-            "no harness test targets in {}: add a `[[test]] harness = false` target that calls tapedeck::main!()",
-            workspace.display()
-        )),
-        Ok(targets) => {
-            run_session(&targets, tier, &*store, &label, workspace, &mut inventory, &mut errors)
+    let listed = match harness_targets(workspace) {
+        Err(e) => {
+            errors.push(e);
+            false
         }
-    }
+        Ok(targets) if targets.is_empty() => {
+            errors.push(format!(
+                "no harness test targets in {}: add a `[[test]] harness = false` target that calls tapedeck::main!()",
+                workspace.display()
+            ));
+            false
+        }
+        Ok(targets) => run_session(
+            &targets,
+            tier,
+            &*store,
+            &label,
+            workspace,
+            &mut inventory,
+            &mut errors,
+        ),
+    };
     if tier.is_none() && args.due {
         eprintln!("canary: no tier is due");
     }
@@ -215,6 +227,7 @@ fn run_canaries(args: &CanaryArgs, workspace: &Path) -> ExitCode {
     let input = MonitorInput {
         config: &config,
         inventory: &inventory,
+        listed,
         store_label: label,
         now: SystemTime::now(),
         errors,
@@ -230,6 +243,8 @@ fn run_canaries(args: &CanaryArgs, workspace: &Path) -> ExitCode {
     ExitCode::from(report.gate.exit_code)
 }
 
+/// Runs one session; returns whether the harness listed the workspace's canaries (only a
+/// clean listing says which fixtures are gone).
 #[allow(clippy::too_many_arguments)]
 fn run_session(
     targets: &[HarnessTarget],
@@ -239,7 +254,7 @@ fn run_session(
     workspace: &Path,
     inventory: &mut Vec<KnownFixture>,
     errors: &mut Vec<String>,
-) {
+) -> bool {
     let session = SessionEnv {
         session_id: uuid::Uuid::now_v7().to_string(),
         store: store_url.to_string(),
@@ -257,13 +272,17 @@ fn run_session(
     );
     let runner = TestRunner::detect();
     let progress = Progress::new(3);
+    let mut listed = false;
     progress.step(0, targets, "building");
     if let Err(e) = build(workspace, targets) {
         errors.push(e);
     } else {
         progress.step(1, targets, "listing canaries");
         match list_canaries(workspace, targets) {
-            Ok(found) => inventory.extend(found),
+            Ok(found) => {
+                inventory.extend(found);
+                listed = true;
+            }
             Err(e) => errors.push(e),
         }
         if let Some(tier) = tier {
@@ -282,7 +301,7 @@ fn run_session(
     }
     progress.finish();
     if tier.is_none() {
-        return;
+        return listed;
     }
     if let Err(e) = store.finalize_session(&session.session_id) {
         errors.push(e.to_string());
@@ -296,6 +315,7 @@ fn run_session(
         &started,
         errors,
     );
+    listed
 }
 
 fn heartbeat(

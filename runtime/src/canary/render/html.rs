@@ -158,6 +158,18 @@ fn grid(report: &MonitorReport) -> String {
         }
         out.push_str("</div>\n");
     }
+    if !report.retired.is_empty() {
+        let ids: Vec<String> = report
+            .retired
+            .iter()
+            .map(|id| format!("<code>{}</code>", escape(id)))
+            .collect();
+        out.push_str(&format!(
+            "<p class=\"note\">Retired ({}): results in the store, no longer in the workspace (deleted or renamed), not counted or gated: {}</p>\n",
+            ids.len(),
+            ids.join(", ")
+        ));
+    }
     out.push_str("</section>\n");
     out
 }

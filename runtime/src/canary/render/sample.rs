@@ -32,6 +32,7 @@ pub(crate) fn report() -> MonitorReport {
             summary(Some(Tier::Daily), [2, 0, 0, 1, 1, 0, 1], None, true, (1440.0, 120.0)),
         ],
         fixtures: fixtures(),
+        retired: vec!["booking/refund_v1".to_owned()],
         silent_failure_windows: vec![
             SilentFailureWindow {
                 failure_class: FailureClass::SilentDrift,
@@ -221,6 +222,7 @@ pub(crate) fn empty() -> MonitorReport {
         overall: TierSummary::default(),
         tiers: vec![],
         fixtures: vec![],
+        retired: vec![],
         silent_failure_windows: vec![],
         overrides: vec![],
         history: vec![],
@@ -235,12 +237,14 @@ pub(crate) fn empty() -> MonitorReport {
 /// Hostile text for escaping tests: markup, an entity, both quotes and control characters.
 pub(crate) const HOSTILE: &str = "<script>alert('x&y')</script> \"q\" \u{0}\u{1b}[31m\u{7}";
 
-/// The sample with [`HOSTILE`] in a fixture id, its reasons, an override and a gate rule.
+/// The sample with [`HOSTILE`] in a fixture id, its reasons, an override, a gate rule and a
+/// retired fixture.
 pub(crate) fn hostile() -> MonitorReport {
     let mut report = report();
     report.fixtures[2].fixture_id = format!("booking/{HOSTILE}");
     report.fixtures[2].last_reasons.push(HOSTILE.to_owned());
     report.overrides[0].why = HOSTILE.to_owned();
     report.gate.rules_tripped.push(HOSTILE.to_owned());
+    report.retired.push(format!("booking/{HOSTILE}"));
     report
 }

@@ -30,10 +30,23 @@ pub fn table(report: &MonitorReport) -> String {
         .filter(|f| f.state == FixtureState::Degraded)
         .collect();
     out.push_str(&fixtures("degraded", &degraded));
+    out.push_str(&retired(report));
     out.push_str(&windows(report));
     out.push_str(&overrides(report));
     out.push_str(&gate_line(report));
     out
+}
+
+fn retired(report: &MonitorReport) -> String {
+    if report.retired.is_empty() {
+        return String::new();
+    }
+    let ids: Vec<String> = report.retired.iter().map(|id| plain(id)).collect();
+    format!(
+        "\nretired ({}): in the store, no longer in the workspace (deleted or renamed), not counted or gated\n  {}\n",
+        ids.len(),
+        ids.join(", ")
+    )
 }
 
 fn tiers(report: &MonitorReport) -> String {

@@ -115,6 +115,14 @@ fn it_is_self_contained() {
 }
 
 #[test]
+fn retired_fixtures_are_listed_apart_from_the_grid() {
+    let page = html(&sample::report());
+    assert!(page.contains("Retired (1): results in the store, no longer in the workspace"));
+    assert!(page.contains("<code>booking/refund_v1</code>"));
+    assert!(!html(&sample::empty()).contains("Retired"));
+}
+
+#[test]
 fn report_strings_are_escaped() {
     let page = html(&sample::hostile());
     assert!(!page.contains("<script>"));
