@@ -146,6 +146,22 @@ fn canary_tiers_write_records_and_the_gate_follows_the_fixtures() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no tier is due"));
     assert_eq!(report["history"].as_array().unwrap().len(), 2);
+
+    // A fixture deleted from the workspace after it failed: retired, not gated.
+    let mut gone = tapedeck::store::RunRecord::start("booking", RunType::Canary);
+    gone.fixture_id = Some("booking/deleted_case".into());
+    gone.tier = Some(tapedeck::fixture::Tier::Critical);
+    gone.finality = Some(tapedeck::store::Finality::Final);
+    gone.closed_at = Some(gone.started_at.clone());
+    gone.status = Some(Verdict::Failed);
+    gone.expectation_met = Some(false);
+    store.insert_run(&gone).unwrap();
+    let (out, report) = canary(&store_path, dir.path(), &["--report-only"]);
+    assert_eq!(out.status.code(), Some(0), "{}", report["gate"]);
+    assert_eq!(
+        report["retired"],
+        serde_json::json!(["booking/deleted_case"])
+    );
 }
 
 /// A broken `tapedeck.toml` is refused by every canary command (exit 3, the file and line
