@@ -131,6 +131,15 @@ fn a_symlinked_fixture_that_escapes_the_suite_fails_its_own_trial() {
         error.contains("is refused") && error.contains("outside"),
         "{error}"
     );
+    // `cargo xtask replay` refuses it too, without reading it.
+    let summaries = Harness::new().suite(suite(root)).replay_all();
+    assert_eq!(summaries.len(), 1);
+    assert!(!summaries[0].ok && summaries[0].verdict.is_none());
+    let problem = summaries[0].problems.join("\n");
+    assert!(
+        problem.contains("is refused") && problem.contains("outside"),
+        "{problem}"
+    );
 }
 
 /// Runs the trials of `harness` under `--exact name` (and `--ignored`): (passed, failed, log).

@@ -3,7 +3,7 @@
 use super::discover::suite_dir;
 use super::naming::TrialName;
 use super::run::{Harness, no_fixtures, suite_error};
-use super::trial::{effective_mode, replay_fixture};
+use super::trial::{check_containment, effective_mode, replay_fixture};
 use crate::fixture::{Fixture, list_fixtures};
 use crate::verdict::Verdict;
 use serde::Serialize;
@@ -47,10 +47,12 @@ impl Harness {
                     fixture: entry.id.clone(),
                 }
                 .to_string();
-                let summary = match (effective_mode(suite), Fixture::load(&entry.dir)) {
-                    (Err(e), _) => problem(trial, e),
-                    (_, Err(errors)) => problem(
-                        trial,
+                let loaded = effective_mode(suite).and_then(|mode| {
+                    if entry.symlink {
+                        // Nothing outside the suite root is read.
+                        check_containment(&entry.dir).map_err(|e| format!("is refused: {e}"))?;
+                    }
+                    let fixture = Fixture::load(&entry.dir).map_err(|errors| {
                         format!(
                             "does not load: {}",
                             errors
@@ -58,9 +60,13 @@ impl Harness {
                                 .first()
                                 .map(ToString::to_string)
                                 .unwrap_or_default()
-                        ),
-                    ),
-                    (Ok(mode), Ok(mut fixture)) => {
+                        )
+                    })?;
+                    Ok((mode, fixture))
+                });
+                let summary = match loaded {
+                    Err(e) => problem(trial, e),
+                    Ok((mode, mut fixture)) => {
                         let input = std::mem::take(&mut fixture.input.input);
                         let result = replay_fixture(
                             suite,

@@ -131,7 +131,7 @@ pub(crate) fn run_listed_fixture(
 }
 
 /// Refuses a fixture folder that escapes its suite root (a symlink pointing outside, say).
-fn check_containment(dir: &Path) -> Result<(), crate::fixture::SuiteError> {
+pub(crate) fn check_containment(dir: &Path) -> Result<(), crate::fixture::SuiteError> {
     match (dir.parent(), dir.file_name().and_then(|n| n.to_str())) {
         (Some(root), Some(id)) => crate::fixture::resolve_fixture(root, id).map(drop),
         _ => Ok(()),
