@@ -278,3 +278,55 @@ fn fixture_prove_records_failed_on_only_for_a_fixture_that_fails_now() {
         "{stderr}"
     );
 }
+
+/// The workspace's `[redaction]` rules apply to `fixture new --from-run`: a value the recorder's
+/// rules let through is redacted before it is written, and a broken `tapedeck.toml` refuses the
+/// write instead of scanning with fewer rules.
+#[test]
+fn fixture_new_redacts_with_the_workspace_rules_of_tapedeck_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, recorder) = recorder_in(dir.path(), |c| c);
+    let tools = Toolbox::new().with("get_order", Effect::Read, |call| async move {
+        Ok(json!({ "id": call.args["id"], "status": "shipped", "account": "ACME-12345678" }))
+    });
+    let run = tapedeck::replay::block_on(recorder.run(
+        RunEnvelope::new("lookup_agent", json!("o-3")),
+        tools,
+        async |ctx| lookup_agent(ctx, "o-3".into()).await,
+    ))
+    .unwrap();
+    recorder.flush();
+    drop(store);
+    let suite = dir.path().join("lookups");
+    std::fs::create_dir_all(&suite).unwrap();
+    let new = |id: &str| {
+        Command::new(env!("CARGO_BIN_EXE_tapedeck-fixture-cli"))
+            .args(["fixture", "new", "--from-run", &run.run_id, "--id", id])
+            .arg("--suite")
+            .arg(&suite)
+            .arg("--store")
+            .arg(dir.path().join("runs.sqlite"))
+            .env("TAPEDECK_TEST_SUITE", &suite)
+            .env_remove("TAPEDECK_STORE")
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let config = dir.path().join("tapedeck.toml");
+    std::fs::write(&config, "[redaction]\npatterns = ['\\bACME-[0-9]{8}\\b']\n").unwrap();
+    let out = new("acme");
+    assert_ne!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let cassette = std::fs::read_to_string(suite.join("acme/tool_cassettes.json")).unwrap();
+    assert!(!cassette.contains("ACME-12345678"), "{cassette}");
+    assert!(
+        cassette.contains("<redacted:configured_pattern:1>"),
+        "{cassette}"
+    );
+
+    std::fs::write(&config, "[redaction]\npatterns = ['(unclosed']\n").unwrap();
+    let out = new("broken");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("tapedeck.toml"), "{stderr}");
+    assert!(!suite.join("broken").exists());
+}

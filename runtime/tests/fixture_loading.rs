@@ -163,6 +163,22 @@ fn save_keeps_absent_defaults_absent_and_rewrites_existing_files() {
 }
 
 #[test]
+fn save_refuses_a_secret_left_in_any_file_and_writes_nothing() {
+    let out = tempfile::tempdir().unwrap();
+    let root = out.path().join("case");
+    let mut fixture = Fixture::load(&dir("valid/minimal")).unwrap();
+    fixture.notes.description = Some("key AKIAIOSFODNN7EXAMPLE leaked".into());
+    let error = fixture.save(&root).unwrap_err();
+    assert_eq!(error.kind(), std::io::ErrorKind::InvalidData);
+    let message = error.to_string();
+    assert!(
+        message.contains("notes.json") && message.contains("/description"),
+        "{message}"
+    );
+    assert!(!root.exists(), "nothing is written, not even input.json");
+}
+
+#[test]
 fn canonical_json_sorts_keys_indents_two_spaces_and_ends_with_newline() {
     #[derive(serde::Serialize)]
     struct Unsorted {

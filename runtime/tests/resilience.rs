@@ -449,6 +449,26 @@ fn every_fault_kind_makes_a_variant_that_loads() {
 }
 
 #[test]
+fn a_variant_of_a_fixture_holding_a_secret_is_refused_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = fixture(
+        dir.path(),
+        json!([{ "id": "c1", "tool": "charge", "effect": "money",
+                 "request": { "order": "o-1", "auth": "Bearer sk-proj-abcdefghijklmnopqrstuvwx" },
+                 "response": { "charged": true } }]),
+    );
+    let kind = tapedeck::cassette::FaultKind::Timeout;
+    let error = tapedeck::fixture::mutate::mutate(&source.dir, kind, "charge", 1).unwrap_err();
+    let message = error.to_string();
+    assert!(
+        message.contains("tool_cassettes.json") && message.contains("/interactions/"),
+        "{message}"
+    );
+    let entries: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(entries.len(), 1, "no variant folder is created");
+}
+
+#[test]
 fn a_dependency_without_retry_is_one_attempt_guarded_by_its_breaker() {
     let resilience = Arc::new(Resilience::default());
     let (tools, calls, _) = flaky(100, unavailable);

@@ -1,4 +1,5 @@
-//! `tapedeck.toml`: tier periods and grace, required fixtures, the inconclusive limit, the store.
+//! `tapedeck.toml`: tier periods and grace, required fixtures, the inconclusive limit, the store,
+//! and the workspace's own redaction rules.
 //!
 //! ```toml
 //! store = "target/tapedeck/runs.sqlite"   # or TAPEDECK_STORE, or --store
@@ -14,6 +15,10 @@
 //!
 //! [windows]
 //! lookback = "30d"                          # how far back silent-failure windows look
+//!
+//! [redaction]                               # on top of the built-in secret detectors, for
+//! paths = ["/request/customer/ssn"]         # `fixture new --from-run` and the final secret
+//! patterns = ['\bACME-[0-9]{8}\b']          # scan of every fixture and snapshot write
 //! ```
 
 use super::config_error::read_config_text;
@@ -79,6 +84,8 @@ pub struct CanaryConfig {
     pub inconclusive_limit: usize,
     /// How far back silent-failure windows look.
     pub window_lookback: Duration,
+    /// Extra redaction paths and patterns (`[redaction]`), on top of the built-in detectors.
+    pub redaction: crate::redact::RedactionConfig,
 }
 
 impl Default for CanaryConfig {
@@ -91,6 +98,7 @@ impl Default for CanaryConfig {
             require_proof: true,
             inconclusive_limit: 0,
             window_lookback: Duration::from_secs(30 * 24 * 3600),
+            redaction: crate::redact::RedactionConfig::default(),
         }
     }
 }
@@ -107,6 +115,8 @@ struct RawConfig {
     gate: RawGate,
     #[serde(default)]
     windows: RawWindows,
+    #[serde(default)]
+    redaction: crate::redact::RedactionConfig,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -167,6 +177,7 @@ impl CanaryConfig {
         let mut config = CanaryConfig {
             source: Some(path.to_path_buf()),
             store: raw.store,
+            redaction: raw.redaction,
             ..CanaryConfig::default()
         };
         let tiers = [raw.tiers.critical, raw.tiers.hourly, raw.tiers.daily];
@@ -300,5 +311,25 @@ mod tests {
         let e = CanaryConfig::parse(path, "[tiers.hourly]\ngrace = \"soon\"\n").unwrap_err();
         assert!(e.to_string().contains("tiers.hourly.grace"), "{e}");
         assert!(e.to_string().starts_with("tapedeck.toml:2:9: "), "{e}");
+    }
+
+    #[test]
+    fn redaction_rules_are_read_and_bad_ones_name_the_file() {
+        let path = Path::new("tapedeck.toml");
+        let c = CanaryConfig::parse(
+            path,
+            "[redaction]
+paths = [\"/request/ssn\"]
+patterns = ['ACME-[0-9]+']
+",
+        )
+        .unwrap();
+        let secret = serde_json::json!({ "request": { "ssn": "078-05-1120" }, "note": "ACME-42" });
+        assert_eq!(crate::redact::scan_with(&secret, &c.redaction).len(), 2);
+        assert_eq!(CanaryConfig::default().redaction, Default::default());
+        for bad in ["paths = [\"ssn\"]", "patterns = ['(']", "pattern = []"] {
+            let e = CanaryConfig::parse(path, &format!("[redaction]\n{bad}\n")).unwrap_err();
+            assert!(e.to_string().starts_with("tapedeck.toml:"), "{e}");
+        }
     }
 }

@@ -245,6 +245,11 @@ fn read_snapshot(path: &Path) -> Option<String> {
 }
 
 fn write(path: &Path, assertion: &SnapshotAssertion<'_>, content: &str) -> Result<(), String> {
+    // The final secret scan: a snapshot is part of the fixture folder. Only writes pay for it.
+    if let Ok(value) = serde_json::from_str::<serde_json::Value>(content) {
+        let rules = crate::redact::workspace_rules()?;
+        crate::redact::ensure_clean_with(path, &value, rules).map_err(|found| found.to_string())?;
+    }
     let text = format!(
         "---\nsource: {}\nexpression: {}\n---\n{}\n",
         yaml_string(assertion.source),
@@ -253,7 +258,7 @@ fn write(path: &Path, assertion: &SnapshotAssertion<'_>, content: &str) -> Resul
     );
     let write = || -> std::io::Result<()> {
         std::fs::create_dir_all(assertion.dir)?;
-        std::fs::write(path, text)
+        crate::fixture::write_atomic(path, text.as_bytes())
     };
     write().map_err(|e| format!("could not write snapshot {}: {e}", path.display()))
 }
@@ -299,6 +304,25 @@ mod tests {
             read_snapshot(&dir.path().join("observation.snap")).as_deref(),
             Some("{\n  \"a\": 1\n}")
         );
+    }
+
+    #[test]
+    fn a_snapshot_with_a_secret_left_is_refused_and_not_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("observation.snap");
+        let a = SnapshotAssertion {
+            dir: dir.path(),
+            name: "observation",
+            content: "{\n  \"output\": \"AKIAIOSFODNN7EXAMPLE\"\n}\n",
+            source: "fixtures/x",
+            expression: "s::x",
+        };
+        let error = write(&path, &a, &normalize(a.content)).unwrap_err();
+        assert!(
+            error.contains("observation.snap") && error.contains("/output"),
+            "{error}"
+        );
+        assert!(!path.exists());
     }
 
     #[test]

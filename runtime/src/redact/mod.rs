@@ -25,11 +25,13 @@ mod config;
 mod detectors;
 mod placeholder;
 mod scan;
+mod workspace;
 
 pub use config::{RedactionConfig, RedactionConfigError};
 pub use detectors::{CONFIGURED_PATH, CONFIGURED_PATTERN, SECRET_FIELD, is_secret_field};
 pub use placeholder::is_placeholder;
 pub use scan::{Finding, SecretFound, ensure_clean, ensure_clean_with, scan, scan_with};
+pub use workspace::workspace_rules;
 
 use crate::json_pointer::escape;
 use detectors::DETECTORS;
