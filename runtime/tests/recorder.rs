@@ -258,6 +258,21 @@ fn a_panicking_agent_is_closed_as_failed() {
     );
     assert!(!staging_dir(&s.root, &record.run_id).exists());
     assert_eq!(read_manifest(&s.root, &record.run_id).unwrap(), None);
+    // The panic is an event of the run, just before it closed.
+    s.recorder.flush();
+    let events = s.recorder.store().events(&record.run_id).unwrap();
+    let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(
+        kinds[kinds.len() - 2..],
+        ["exception", "run_closed"],
+        "{kinds:?}"
+    );
+    let exception = &events[events.len() - 2].data;
+    assert_eq!(exception["kind"], "panic");
+    assert!(
+        exception["message"].as_str().unwrap().contains("boom"),
+        "{exception}"
+    );
 }
 
 #[test]

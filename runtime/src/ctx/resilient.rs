@@ -151,7 +151,7 @@ impl Ctx {
         give_up: Option<GiveUp>,
     ) {
         self.event(
-            "retry_decision",
+            crate::store::event::kind::RETRY_DECISION,
             json!({
                 "tool": tool,
                 "dependency": dependency,

@@ -105,6 +105,18 @@ impl ActiveRun {
             Ending::Dropped => Ok(AgentReturn::Error(String::new())),
         };
         let dropped = matches!(&returned, Ok(AgentReturn::Error(m)) if m.is_empty());
+        let exception = match &returned {
+            Err(message) => Some(("panic", message.clone())),
+            Ok(AgentReturn::Error(message)) if !dropped => Some(("error", message.clone())),
+            Ok(AgentReturn::Harness(message)) => Some(("harness", message.clone())),
+            _ => None,
+        };
+        if let (Some((kind, message)), Some(capture)) = (exception, self.ctx.capture()) {
+            capture.emit(
+                kind::EXCEPTION,
+                serde_json::json!({ "kind": kind, "message": message }),
+            );
+        }
         let (observation, _misses) = crate::replay::observe(&self.ctx, returned);
         let default_rule = Contract::default();
         let mut judgement = judge(

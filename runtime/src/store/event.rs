@@ -10,8 +10,7 @@ pub struct StoredEvent {
     pub run_id: String,
     /// Its position in the run, from 0.
     pub seq: u64,
-    /// What happened: `run_started`, `tool_call`, `artifact`, `evidence`, `declared`,
-    /// `run_closed`, or an agent's own kind from `ctx.event`.
+    /// What happened: one of the built-in [`kind`]s, or an agent's own kind from `ctx.event`.
     pub kind: String,
     /// When (RFC 3339).
     pub at: String,
@@ -35,6 +34,14 @@ pub mod kind {
     /// `probe_in_ms` (how long its cool-down had left), so that a fixture frozen from the run
     /// opens the breaker for just as long.
     pub const BREAKER_REFUSAL: &str = "breaker_refusal";
+    /// A retry decision after a failed attempt; data: `tool`, `dependency`, `attempt`, `error`,
+    /// `retry`, `delay_ms`, `give_up`.
+    pub const RETRY_DECISION: &str = "retry_decision";
+    /// The agent ended with an error or a panic; data: `kind` (`error`, `panic`, `harness`)
+    /// and `message`. Written before `run_closed`.
+    pub const EXCEPTION: &str = "exception";
+    /// The agent's own progress marker, by convention through `ctx.event("checkpoint", ..)`.
+    pub const CHECKPOINT: &str = "checkpoint";
     /// The run was closed; data: the judgement and the values the run took.
     pub const RUN_CLOSED: &str = "run_closed";
 }
