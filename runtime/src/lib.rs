@@ -63,7 +63,8 @@ pub mod __private {
     pub use serde_json::Value;
 }
 
-/// The README's code blocks, compiled as doctests.
+/// The README's code blocks, compiled as doctests. They need the `cli` feature (the README's
+/// own `cargo xtask` calls `tapedeck::cli::main`), which `cargo test --workspace` turns on.
 #[doc = include_str!("../../README.md")]
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "cli"))]
 pub struct ReadmeDoctests;

@@ -2,7 +2,8 @@
 //!
 //! A project's own `xtask/src/main.rs` is a few lines:
 //!
-//! ```ignore
+//! ```no_run
+//! # mod my_agents {}
 //! use my_agents as _; // link the crates whose agents carry #[agent_fixture]
 //! fn main() -> std::process::ExitCode { tapedeck::cli::main() }
 //! ```
