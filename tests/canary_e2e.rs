@@ -12,9 +12,18 @@ use tapedeck::store::{RunQuery, RunType, SqliteStore, Store};
 use tapedeck::verdict::Verdict;
 
 fn canary(store: &Path, dir: &Path, args: &[&str]) -> (Output, serde_json::Value) {
-    let json = dir.join(format!("report-{}.json", args.join("-").replace("--", "")));
+    xtask("canary", store, dir, args)
+}
+
+/// Runs `cargo xtask COMMAND ARGS --store STORE --json FILE`; returns the output and the
+/// JSON report.
+fn xtask(command: &str, store: &Path, dir: &Path, args: &[&str]) -> (Output, serde_json::Value) {
+    let json = dir.join(format!(
+        "report-{command}-{}.json",
+        args.join("-").replace("--", "")
+    ));
     let out = Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "-p", "xtask", "--", "canary"])
+        .args(["run", "--quiet", "-p", "xtask", "--", command])
         .args(args)
         .arg("--store")
         .arg(store)
@@ -162,6 +171,28 @@ fn canary_tiers_write_records_and_the_gate_follows_the_fixtures() {
         report["retired"],
         serde_json::json!(["booking/deleted_case"])
     );
+
+    // `cargo xtask monitor` is the same report, running nothing.
+    let (out, monitored) = xtask("monitor", &store_path, dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", monitored["gate"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("health gate: exit 0"), "{stdout}");
+    for key in ["gate", "retired", "history", "silent_failure_windows"] {
+        assert_eq!(monitored[key], report[key], "{key}");
+    }
+    let counts = |report: &serde_json::Value| {
+        let mut tiers = report["tiers"].clone();
+        for tier in tiers.as_array_mut().unwrap() {
+            tier.as_object_mut()
+                .unwrap()
+                .remove("heartbeat_age_minutes");
+        }
+        tiers
+    };
+    assert_eq!(counts(&monitored), counts(&report));
+    let runs = store.runs(&RunQuery::default()).unwrap().len();
+    let (_, _) = xtask("monitor", &store_path, dir.path(), &[]);
+    assert_eq!(store.runs(&RunQuery::default()).unwrap().len(), runs);
 }
 
 /// A broken `tapedeck.toml` is refused by every canary command (exit 3, the file and line

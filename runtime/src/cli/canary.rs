@@ -2,15 +2,16 @@
 //! monitor report, and exit with the health gate.
 
 use super::progress::Progress;
+use super::report::{ReportArgs, open_store, write_outputs};
 use crate::canary::due::{covered, due_tiers, widest};
 use crate::canary::monitor::{KnownFixture, MonitorInput, monitor};
-use crate::canary::render::{html, junit, table};
+use crate::canary::render::table;
 use crate::canary::runner::{
     HarnessTarget, SessionEnv, TestRunner, build, code_version, harness_targets, list_canaries,
     run_tier,
 };
 use crate::canary::schedule::{ScheduleFormat, ScheduleOptions, schedule};
-use crate::canary::{CanaryConfig, FixtureState, MonitorReport};
+use crate::canary::{CanaryConfig, FixtureState};
 use crate::fixture::Tier;
 use crate::store::canary::{PHASE_FINISHED, PHASE_STARTED};
 use crate::store::{Alert, Heartbeat, Override, RunQuery, RunRecord, Store, time};
@@ -32,25 +33,12 @@ pub struct CanaryArgs {
     /// Run the tiers whose period has elapsed since their last run (for a schedule every 15 min).
     #[arg(long)]
     pub due: bool,
-    /// Only report: run nothing.
+    /// Only report: run nothing (what `cargo xtask monitor` does).
     #[arg(long, conflicts_with_all = ["tier", "due"])]
     pub report_only: bool,
-    /// The store (SQLite path or `sqlite://PATH`); default `TAPEDECK_STORE`, then
-    /// `tapedeck.toml`, then `target/tapedeck/runs.sqlite`.
-    #[arg(long)]
-    pub store: Option<String>,
-    /// The configuration file (default: `tapedeck.toml` found from the workspace root up).
-    #[arg(long)]
-    pub config: Option<PathBuf>,
-    /// Also write the report as JSON (schema version 1).
-    #[arg(long, value_name = "FILE")]
-    pub json: Option<PathBuf>,
-    /// Also write the report as JUnit XML.
-    #[arg(long, value_name = "FILE")]
-    pub junit: Option<PathBuf>,
-    /// Also write the report as one self-contained HTML page.
-    #[arg(long, value_name = "FILE")]
-    pub html: Option<PathBuf>,
+    /// Where the report comes from and goes.
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 /// `cargo xtask canary` subcommands.
@@ -126,7 +114,16 @@ pub fn run(args: &CanaryArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(CanarySubcommand::Override(o)) => set_override(o, &workspace),
-        None => run_canaries(args, &workspace),
+        None => {
+            let session = if args.report_only {
+                Session::ReportOnly
+            } else if args.due {
+                Session::Due
+            } else {
+                Session::Tier(args.tier.unwrap_or(Tier::Daily))
+            };
+            run_canaries(&args.report, session, &workspace)
+        }
     }
 }
 
@@ -171,7 +168,20 @@ fn error(message: String) -> ExitCode {
     ExitCode::from(3)
 }
 
-fn run_canaries(args: &CanaryArgs, workspace: &Path) -> ExitCode {
+/// What a canary session runs.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Session {
+    /// Nothing: report from the store (`--report-only`, `cargo xtask monitor`).
+    ReportOnly,
+    /// The tiers that are due.
+    Due,
+    /// This tier and the ones it covers.
+    Tier(Tier),
+}
+
+/// Runs `session`, prints the monitor report, writes the files `args` asks for and returns the
+/// health gate.
+pub(super) fn run_canaries(args: &ReportArgs, session: Session, workspace: &Path) -> ExitCode {
     let mut errors = Vec::new();
     let config = match &args.config {
         Some(path) => CanaryConfig::load(path),
@@ -186,15 +196,13 @@ fn run_canaries(args: &CanaryArgs, workspace: &Path) -> ExitCode {
         Err(e) => return error(e),
     };
     let now = SystemTime::now();
-    let tier = if args.report_only {
-        None
-    } else if args.due {
-        match store.last_heartbeats() {
+    let tier = match session {
+        Session::ReportOnly => None,
+        Session::Due => match store.last_heartbeats() {
             Ok(heartbeats) => widest(&due_tiers(&heartbeats, &config, now)),
             Err(e) => return error(e.to_string()),
-        }
-    } else {
-        Some(args.tier.unwrap_or(Tier::Daily))
+        },
+        Session::Tier(tier) => Some(tier),
     };
     let mut inventory = Vec::new();
     let listed = match harness_targets(workspace) {
@@ -219,7 +227,7 @@ fn run_canaries(args: &CanaryArgs, workspace: &Path) -> ExitCode {
             &mut errors,
         ),
     };
-    if tier.is_none() && args.due {
+    if tier.is_none() && matches!(session, Session::Due) {
         eprintln!("canary: no tier is due");
     }
     inventory.sort();
@@ -389,57 +397,8 @@ fn alert_message(record: &RunRecord) -> String {
     }
 }
 
-fn write_outputs(args: &CanaryArgs, report: &MonitorReport) -> Result<(), String> {
-    let write = |path: &Path, text: String| {
-        std::fs::write(path, text).map_err(|e| format!("could not write {}: {e}", path.display()))
-    };
-    if let Some(path) = &args.json {
-        write(
-            path,
-            serde_json::to_string_pretty(report).unwrap_or_default() + "\n",
-        )?;
-    }
-    if let Some(path) = &args.junit {
-        write(path, junit(report))?;
-    }
-    if let Some(path) = &args.html {
-        write(path, html(report))?;
-    }
-    Ok(())
-}
-
-/// The store URL, absolute, and the opened store.
-fn open_store(
-    flag: Option<&str>,
-    config: &CanaryConfig,
-    workspace: &Path,
-) -> Result<(Box<dyn Store>, String), String> {
-    let url = flag
-        .map(str::to_string)
-        .or_else(|| {
-            std::env::var(crate::store::STORE_ENV)
-                .ok()
-                .filter(|v| !v.trim().is_empty())
-        })
-        .or_else(|| config.store.clone())
-        .unwrap_or_else(|| crate::store::DEFAULT_STORE_PATH.to_string());
-    let path = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-        .unwrap_or(&url);
-    let absolute = if url.contains("://") && !url.starts_with("sqlite://") {
-        url.clone()
-    } else if Path::new(path).is_absolute() {
-        path.to_string()
-    } else {
-        workspace.join(path).to_string_lossy().into_owned()
-    };
-    let store = crate::store::open(&absolute).map_err(|e| e.to_string())?;
-    Ok((store, absolute))
-}
-
 /// The workspace root (`cargo locate-project --workspace`), else the current directory.
-fn workspace_root() -> PathBuf {
+pub(super) fn workspace_root() -> PathBuf {
     let current = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     Command::new(cargo)

@@ -10,9 +10,11 @@
 
 mod canary;
 mod fixture;
+mod monitor;
 mod progress;
 mod prove;
 mod replay;
+mod report;
 mod watchdog;
 
 use clap::{Parser, Subcommand};
@@ -43,6 +45,9 @@ pub enum Command {
     /// Run canary tiers against the store, print the monitor report, exit with the health gate
     /// (0 healthy, 1 failing, 2 stale/unproven/heartbeat missing, 3 error).
     Canary(canary::CanaryArgs),
+    /// Print the monitor report from the store and exit with the health gate, running
+    /// nothing (the same as `canary --report-only`).
+    Monitor(monitor::MonitorArgs),
     /// Work with fixtures: `fixture new --from-run RUN_ID --suite DIR`, `fixture mutate`,
     /// `fixture prove FIXTURE_DIR`.
     Fixture(fixture::FixtureArgs),
@@ -73,6 +78,7 @@ pub fn run_with(cli: Cli, harness: &crate::harness::Harness) -> ExitCode {
         Command::Watchdog(args) => watchdog::run(&args),
         Command::Fixture(args) => fixture::run(&args, harness),
         Command::Canary(args) => canary::run(&args),
+        Command::Monitor(args) => monitor::run(&args),
     }
 }
 
