@@ -215,6 +215,13 @@ fn a_retry_that_would_outlive_the_deadline_stops_at_once_and_declares_why() {
         events(&ctx, "retry_decision")[0]["give_up"],
         "deadline_exceeded"
     );
+    let stop = &events(&ctx, "deadline")[0];
+    assert_eq!(
+        (&stop["stopped"], &stop["call"], &stop["delay_ms"]),
+        (&json!("retry_not_started"), &Value::Null, &json!(1000)),
+        "{stop}"
+    );
+    assert_eq!(stop["deadline_ms"], 50);
     let declared = ctx
         .declared()
         .expect("the runtime says why the run stopped");
@@ -222,6 +229,41 @@ fn a_retry_that_would_outlive_the_deadline_stops_at_once_and_declares_why() {
         (declared.verdict, declared.reason.as_str()),
         (Verdict::Failed, "deadline_exceeded")
     );
+}
+
+#[test]
+fn the_deadline_event_says_which_call_it_cut_and_which_it_refused() {
+    let tools = Toolbox::new().with("slow", Effect::Read, |_| async {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        Ok(json!({}))
+    });
+    let ctx = Ctx::builder()
+        .toolbox(tools)
+        .timeout(Duration::from_millis(50))
+        .build();
+    let cut = block_on(ctx.call("slow", json!({})));
+    assert!(
+        matches!(cut, Err(ToolError::DeadlineExceeded { .. })),
+        "{cut:?}"
+    );
+    let refused = block_on(ctx.call("slow", json!({})));
+    assert!(
+        matches!(refused, Err(ToolError::DeadlineExceeded { .. })),
+        "{refused:?}"
+    );
+    let stops = events(&ctx, "deadline");
+    let seen: Vec<_> = stops
+        .iter()
+        .map(|e| (e["call"].clone(), e["stopped"].clone(), e["tool"].clone()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (json!(0), json!("call_cut"), json!("slow")),
+            (json!(1), json!("call_refused"), json!("slow")),
+        ]
+    );
+    assert!(stops[1]["at_ms"].as_u64().unwrap() >= 50, "{}", stops[1]);
 }
 
 /// A fixture folder in `dir` with one cassette.

@@ -1,6 +1,7 @@
 //! The path of one tool call: allowlist, deadline, dispatch, journal.
 
 use super::clock::yield_now;
+use super::deadline::Stopped;
 use super::replay_backend::{Answer, Plan};
 use super::{Backend, Ctx, lock};
 use crate::cassette::{ErrorKind, FaultKind, Usage};
@@ -175,6 +176,13 @@ impl Ctx {
                 );
             }
             capture.emit_for_tool(crate::store::event::kind::TOOL_CALL, Some(tool), data);
+        }
+        if matches!(finished.result, Err(ToolError::DeadlineExceeded { .. })) {
+            let stopped = match inner.deadline_ms {
+                Some(deadline) if started_ms < deadline => Stopped::CallCut,
+                _ => Stopped::CallRefused,
+            };
+            self.deadline_event(tool, Some(index), stopped);
         }
         {
             let mut journal = lock(&inner.journal);

@@ -5,6 +5,7 @@
 
 mod call;
 pub mod clock;
+mod deadline;
 mod handle;
 pub mod journal;
 mod replay_backend;

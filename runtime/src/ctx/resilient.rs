@@ -12,6 +12,7 @@
 
 use super::Ctx;
 use super::clock::duration_ms;
+use super::deadline::Stopped;
 use crate::agent::Declared;
 use crate::resilience::{Admission, BreakerState, GiveUp, RetryPolicy};
 use crate::tool_error::ToolError;
@@ -112,6 +113,7 @@ impl Ctx {
             };
             if self.remaining().is_some_and(|left| delay >= left) {
                 decide(Some(delay), Some(GiveUp::Deadline));
+                self.deadline_event(tool, None, Stopped::RetryNotStarted { delay });
                 self.declare(Declared::failed(reason::DEADLINE_EXCEEDED));
                 return Err(ToolError::DeadlineExceeded {
                     tool: tool.to_string(),
@@ -182,7 +184,7 @@ impl Ctx {
     fn breaker_event(&self, dependency: &str, change: Option<(BreakerState, BreakerState)>) {
         if let Some((from, to)) = change {
             self.event(
-                "breaker",
+                crate::store::event::kind::BREAKER_TRANSITION,
                 json!({ "dependency": dependency, "from": from, "to": to }),
             );
         }

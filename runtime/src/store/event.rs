@@ -34,6 +34,14 @@ pub mod kind {
     /// `probe_in_ms` (how long its cool-down had left), so that a fixture frozen from the run
     /// opens the breaker for just as long.
     pub const BREAKER_REFUSAL: &str = "breaker_refusal";
+    /// A breaker changed state; data: `dependency`, `from`, `to` (`closed`, `open`,
+    /// `half_open`).
+    pub const BREAKER_TRANSITION: &str = "breaker";
+    /// The run's deadline stopped something; data: `tool`, `call` (its index, or null for a
+    /// retry), `deadline_ms` and `at_ms` (on the run's clock), and `stopped`: `call_refused` (a
+    /// call started at or after the deadline), `call_cut` (a call that ran past it) or
+    /// `retry_not_started` (a retry whose wait, `delay_ms`, would outlive it).
+    pub const DEADLINE: &str = "deadline";
     /// A retry decision after a failed attempt; data: `tool`, `dependency`, `attempt`, `error`,
     /// `retry`, `delay_ms`, `give_up`.
     pub const RETRY_DECISION: &str = "retry_decision";
