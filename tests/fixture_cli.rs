@@ -330,3 +330,135 @@ fn fixture_new_redacts_with_the_workspace_rules_of_tapedeck_toml() {
     assert!(stderr.contains("tapedeck.toml"), "{stderr}");
     assert!(!suite.join("broken").exists());
 }
+
+/// `fixture record` runs the agent on a hand-written input against the suite's real tools and
+/// writes the cassette it needs, redacted; the fixture then replays. A tool with side effects
+/// runs only when its effect is allowed, and without that nothing is written.
+#[test]
+fn fixture_record_writes_the_cassette_the_real_tools_answered() {
+    let tmp = tempfile::tempdir().unwrap();
+    let suite = tmp.path().join("orders");
+    let dir = suite.join("shipped_order");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("input.json"), r#"{"input": "o-7"}"#).unwrap();
+    std::fs::write(
+        dir.join("expected.json"),
+        r#"{"verdict": ["passed"], "tools": {"required": [{"name": "get_order", "min": 1}]}}"#,
+    )
+    .unwrap();
+    let cassette = dir.join("tool_cassettes.json");
+    let fixture = dir.to_str().unwrap();
+
+    // A `money` tool is not run without --allow money: exit 3, nothing written.
+    let refused = Command::new(env!("CARGO_BIN_EXE_tapedeck-fixture-cli"))
+        .args(["fixture", "record", fixture])
+        .env("TAPEDECK_TEST_SUITE", &suite)
+        .env("TAPEDECK_TEST_ORDER_EFFECT", "money")
+        .env_remove("TAPEDECK_STORE")
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(3), "{}", text(&refused.stdout));
+    let said = text(&refused.stderr);
+    assert!(
+        said.contains("`get_order` (money)") && said.contains("--allow money"),
+        "{said}"
+    );
+    assert!(!cassette.exists(), "nothing is written");
+
+    let out = cli(&suite, &["fixture", "record", fixture]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("1 interaction(s)"),
+        "{}",
+        text(&out.stdout)
+    );
+    let written = read_json(&cassette);
+    let calls = written["interactions"].as_array().unwrap();
+    assert_eq!(calls.len(), 1, "{written}");
+    assert_eq!(calls[0]["tool"], "get_order");
+    assert_eq!(calls[0]["effect"], "read");
+    assert_eq!(calls[0]["request"], json!({ "id": "o-7" }));
+    assert_eq!(calls[0]["response"]["status"], "shipped");
+    let raw = std::fs::read_to_string(&cassette).unwrap();
+    assert!(!raw.contains("hunter2"), "the password is redacted: {raw}");
+    assert!(raw.contains("<redacted:"), "{raw}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("input.json")).unwrap(),
+        r#"{"input": "o-7"}"#,
+        "the other files are left alone"
+    );
+
+    // The recorded fixture replays and meets its contract.
+    let replayed = cli(&suite, &["replay"]);
+    assert_eq!(
+        replayed.status.code(),
+        Some(0),
+        "{}\n{}",
+        text(&replayed.stdout),
+        text(&replayed.stderr)
+    );
+
+    // Allowed, the money tool runs and is recorded with its effect.
+    let allowed = Command::new(env!("CARGO_BIN_EXE_tapedeck-fixture-cli"))
+        .args(["fixture", "record", fixture, "--allow", "money"])
+        .env("TAPEDECK_TEST_SUITE", &suite)
+        .env("TAPEDECK_TEST_ORDER_EFFECT", "money")
+        .env_remove("TAPEDECK_STORE")
+        .output()
+        .unwrap();
+    assert_eq!(allowed.status.code(), Some(0), "{}", text(&allowed.stderr));
+    assert_eq!(read_json(&cassette)["interactions"][0]["effect"], "money");
+}
+
+/// `fixture record --new-episodes` answers what the cassette records from it (the real tool
+/// does not run) and appends only the calls it does not record.
+#[test]
+fn fixture_record_new_episodes_adds_only_the_calls_the_cassette_lacks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let suite = tmp.path().join("orders");
+    let dir = hand_written(
+        &suite,
+        "episodes",
+        json!({ "response": { "id": "o-9", "status": "from-the-cassette" } }),
+    );
+    let cassette = dir.join("tool_cassettes.json");
+    let fixture = dir.to_str().unwrap();
+
+    let before = std::fs::read_to_string(&cassette).unwrap();
+    let out = cli(&suite, &["fixture", "record", fixture, "--new-episodes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("1 interaction(s), 0 recorded now"),
+        "{}",
+        text(&out.stdout)
+    );
+    let kept = read_json(&cassette);
+    assert_eq!(
+        kept["interactions"],
+        serde_json::from_str::<Value>(&before).unwrap()["interactions"]
+    );
+
+    // Another order: the recorded lookup stays, the new one is asked for real and appended.
+    std::fs::write(dir.join("input.json"), r#"{"input": "o-10"}"#).unwrap();
+    let out = cli(&suite, &["fixture", "record", fixture, "--new-episodes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let grown = read_json(&cassette);
+    let calls = grown["interactions"].as_array().unwrap();
+    assert_eq!(calls.len(), 2, "{grown}");
+    assert_eq!(calls[0]["response"]["status"], "from-the-cassette");
+    assert_eq!(calls[1]["id"], "new-1");
+    assert_eq!(calls[1]["request"], json!({ "id": "o-10" }));
+    assert_eq!(calls[1]["response"]["status"], "shipped");
+    assert!(!grown.to_string().contains("hunter2"), "{grown}");
+
+    // Without a cassette there is nothing to add to.
+    std::fs::remove_file(&cassette).unwrap();
+    let out = cli(&suite, &["fixture", "record", fixture, "--new-episodes"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        text(&out.stderr).contains("record it whole first"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!cassette.exists());
+}

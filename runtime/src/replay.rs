@@ -41,6 +41,7 @@ pub struct Replay<'f> {
     mode: Mode,
     toolbox: Option<Toolbox>,
     input: Option<Value>,
+    record_new: bool,
 }
 
 /// The result of a replay.
@@ -64,6 +65,7 @@ impl<'f> Replay<'f> {
             mode: Mode::Cassette,
             toolbox: None,
             input: None,
+            record_new: false,
         }
     }
 
@@ -76,6 +78,17 @@ impl<'f> Replay<'f> {
     /// The real tools, used for `read`/`model` calls in `live` mode.
     pub fn toolbox(mut self, toolbox: Toolbox) -> Self {
         self.toolbox = Some(toolbox);
+        self
+    }
+
+    /// The `new_episodes` authoring mode (what `cargo xtask fixture record --new-episodes`
+    /// runs): a call that matches a recorded interaction is answered from it as in `cassette`
+    /// mode, and a call that matches none runs for real on `toolbox`, whatever its effect,
+    /// instead of being a miss (its call record's source is `live`). Give it only the tools
+    /// that may run.
+    pub fn record_new_episodes(mut self, toolbox: Toolbox) -> Self {
+        self.toolbox = Some(toolbox);
+        self.record_new = true;
         self
     }
 
@@ -100,12 +113,15 @@ impl<'f> Replay<'f> {
             .and_then(|t| humantime::parse_rfc3339(t).ok())
             .unwrap_or_else(default_epoch);
         Ctx::new(Parts {
-            backend: Backend::Replay(Mutex::new(ReplayBackend::new(
-                self.mode,
-                cassette,
-                matcher,
-                self.toolbox.clone(),
-            ))),
+            backend: Backend::Replay(Mutex::new({
+                let backend =
+                    ReplayBackend::new(self.mode, cassette, matcher, self.toolbox.clone());
+                if self.record_new {
+                    backend.recording_new_episodes()
+                } else {
+                    backend
+                }
+            })),
             clock: Clock::virtual_clock(),
             values: ValueSource::replay(&fixture.cassette.values, base, seed_from(&fixture.id)),
             deadline_ms: fixture

@@ -1,5 +1,6 @@
 //! `cargo xtask fixture new --from-run RUN_ID --suite DIR`: freeze a failed run into a fixture;
-//! `fixture mutate` writes a fault variant; `fixture prove` is in `prove.rs`.
+//! `fixture mutate` writes a fault variant; `fixture prove` is in `prove.rs`, `fixture record`
+//! in `record.rs`.
 
 use crate::fixture::Tier;
 use crate::fixture::proof::Reproduction;
@@ -30,6 +31,10 @@ pub enum FixtureCommand {
     /// fails its contract (exit 0); exit 1 when it passes, 3 when it cannot be replayed. After
     /// the fix, its first passing `cargo test` outside CI records proof.passed_on.
     Prove(super::prove::ProveArgs),
+    /// Run the agent on the fixture's input.json with the suite's real tools and write what it
+    /// called as its tool_cassettes.json (the `record` authoring mode). Tools with side effects
+    /// run only with `--allow EFFECT`.
+    Record(super::record::RecordArgs),
 }
 
 /// Arguments of `cargo xtask fixture mutate`.
@@ -84,6 +89,7 @@ pub fn run(args: &FixtureArgs, harness: &Harness) -> ExitCode {
     match &args.command {
         FixtureCommand::New(new) => new_fixture(new, harness),
         FixtureCommand::Prove(prove) => super::prove::run(prove, harness),
+        FixtureCommand::Record(record) => super::record::run(record, harness),
         FixtureCommand::Mutate(m) => {
             match crate::fixture::mutate::mutate(&m.fixture, m.fault, &m.tool, m.nth) {
                 Ok(dir) => {

@@ -13,6 +13,7 @@ mod fixture;
 mod monitor;
 mod progress;
 mod prove;
+mod record;
 mod replay;
 mod report;
 mod watchdog;

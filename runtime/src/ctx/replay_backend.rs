@@ -16,6 +16,9 @@ pub(crate) struct ReplayBackend {
     cassette: Arc<Cassette>,
     matcher: Matcher,
     toolbox: Option<Toolbox>,
+    /// `new_episodes`: unmatched calls run on the toolbox (see
+    /// [`ReplayBackend::recording_new_episodes`]).
+    record_new: bool,
 }
 
 /// What to do with one call.
@@ -63,7 +66,15 @@ impl ReplayBackend {
             cassette,
             matcher,
             toolbox,
+            record_new: false,
         }
+    }
+
+    /// The `new_episodes` authoring mode: a call that matches no recorded interaction runs on
+    /// the toolbox, whatever its effect, instead of being a miss.
+    pub fn recording_new_episodes(mut self) -> ReplayBackend {
+        self.record_new = true;
+        self
     }
 
     /// The effect class of a tool: from the toolbox, else from the cassette.
@@ -98,6 +109,13 @@ impl ReplayBackend {
             return Plan::Recorded(answer(interaction, self.matcher.id(index), live));
         }
         let effect = self.effect_of(tool);
+        let new_episode = self.record_new.then(|| self.toolbox.clone()).flatten();
+        if let Some(toolbox) = new_episode.filter(|t| t.contains(tool)) {
+            return Plan::LiveUnrecorded {
+                effect: effect.unwrap_or(Effect::Read),
+                toolbox,
+            };
+        }
         if let Some(toolbox) = effect.and_then(live_toolbox) {
             return Plan::LiveUnrecorded {
                 effect: effect.unwrap_or(Effect::Read),

@@ -5,6 +5,7 @@
 //! (canaries, ignored by default so that a plain `cargo test` runs replays only). Fixtures are
 //! listed at run time, so a new folder is a new test without a rebuild.
 
+pub mod author;
 pub mod discover;
 mod exact_miss;
 pub mod freeze;
