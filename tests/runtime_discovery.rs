@@ -171,6 +171,37 @@ fn tapedeck_mode_overrides_the_suite_mode() {
     );
 }
 
+/// A live trial that passes although a live answer differs from the recording says so: the
+/// drift is shown (on stderr) instead of passing in silence.
+#[test]
+fn a_passing_live_trial_shows_its_drift() {
+    let (tmp, suite) = research_copy();
+    let path = suite.join("clean_report_with_citations/tool_cassettes.json");
+    let mut cassette: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    cassette["interactions"][0]["response"]["hits"][0]["title"] = "An older title".into();
+    std::fs::write(&path, cassette.to_string()).unwrap();
+    let bin = harness_binary(PACKAGE);
+    let args = ["--exact", "research::clean_report_with_citations"];
+    let live = run(&bin, tmp.path(), &args, &[("TAPEDECK_MODE", "live")]);
+    assert_eq!(outcomes(&live)[0].1, "ok", "{}", stdout(&live));
+    let note = String::from_utf8_lossy(&live.stderr);
+    assert!(
+        note.contains("research::clean_report_with_citations passed in live mode, but 1 live response(s) differ")
+            && note.contains("call #0 `search`:")
+            && note.contains(r#"/hits/0/title: recorded "An older title" / live "Write-Ahead Logging""#)
+            && note.contains("cargo xtask fixture record"),
+        "{note}"
+    );
+    // Replayed from the cassette there is no live answer, so nothing to say.
+    let replayed = run(&bin, tmp.path(), &args, &[]);
+    assert!(
+        !String::from_utf8_lossy(&replayed.stderr).contains("differ from the recording"),
+        "{}",
+        String::from_utf8_lossy(&replayed.stderr)
+    );
+}
+
 #[test]
 fn with_tapedeck_store_every_trial_writes_a_run_record() {
     use tapedeck::store::{RunQuery, RunType, SqliteStore, Store};

@@ -7,6 +7,7 @@
 
 pub mod author;
 pub mod discover;
+pub mod drift;
 mod exact_miss;
 pub mod freeze;
 pub mod list;

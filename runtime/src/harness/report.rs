@@ -1,8 +1,8 @@
 //! The failure report of a trial: what was expected, what happened, and where it diverged.
 
+use super::drift::LiveDrift;
 use super::snapshot::SnapshotOutcome;
 use super::trial::TrialResult;
-use crate::cassette::miss::opt;
 use crate::fixture::Fixture;
 use crate::mode::Mode;
 use crate::observation::CallSource;
@@ -71,34 +71,13 @@ impl fmt::Display for FailureReport<'_> {
                 call.index, call.tool
             )?;
         }
-        let drifted: Vec<_> = r
-            .run
-            .observation
-            .calls
-            .iter()
-            .filter(|c| c.live_diff.as_ref().is_some_and(|d| !d.is_empty()))
-            .collect();
-        if !drifted.is_empty() {
+        let drift = LiveDrift::of(&r.run.observation.calls);
+        if !drift.is_empty() {
             writeln!(
                 f,
                 "\nlive responses that differ from the recording (the agent saw the live ones; a bug the recording shows may not reproduce against today's tools):"
             )?;
-            for call in drifted {
-                writeln!(f, "  call #{} `{}`:", call.index, call.tool)?;
-                for d in call.live_diff.iter().flatten().take(LIVE_DIFF_SHOWN) {
-                    let path = if d.path.is_empty() {
-                        "(whole response)"
-                    } else {
-                        &d.path
-                    };
-                    writeln!(
-                        f,
-                        "    {path}: recorded {} / live {}",
-                        opt(&d.expected),
-                        opt(&d.actual)
-                    )?;
-                }
-            }
+            write!(f, "{drift}")?;
         }
         for miss in &r.run.misses {
             writeln!(f, "\n{}", indent(&miss.to_string(), "  "))?;
@@ -122,7 +101,6 @@ impl fmt::Display for FailureReport<'_> {
 }
 
 /// How many differing paths per call the report shows.
-const LIVE_DIFF_SHOWN: usize = 8;
 
 fn indent(text: &str, by: &str) -> String {
     text.lines()

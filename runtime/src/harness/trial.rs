@@ -1,6 +1,7 @@
 //! One trial: load → replay → contract → verdict → snapshot.
 
 use super::discover::suite_dir;
+use super::drift::LiveDrift;
 use super::record::{configured_store, input_sha256, trial_record};
 use super::registry::SuiteRegistration;
 use super::report::FailureReport;
@@ -119,6 +120,14 @@ pub(crate) fn run_listed_fixture(
         eprintln!("{trial_name}: could not record proof.passed_on in notes.json: {e}");
     }
     if result.passed() {
+        let drift = LiveDrift::of(&result.run.observation.calls);
+        if !drift.is_empty() {
+            eprintln!(
+                "note: {trial_name} passed in live mode, but {} live response(s) differ from the recording:\n{drift}  if today's answers are the ones to keep, re-record with `cargo xtask fixture record {}`",
+                drift.len(),
+                fixture.dir.display()
+            );
+        }
         return Ok(());
     }
     Err(FailureReport {
