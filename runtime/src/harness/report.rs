@@ -100,8 +100,6 @@ impl fmt::Display for FailureReport<'_> {
     }
 }
 
-/// How many differing paths per call the report shows.
-
 fn indent(text: &str, by: &str) -> String {
     text.lines()
         .map(|l| format!("{by}{l}"))
