@@ -3,7 +3,9 @@
 //!
 //! Each overdue run is closed as `failed` with failure_class `run_abandoned`, its staged (and
 //! any half-committed) artifacts are removed, the idempotency keys it held in flight become
-//! `unconfirmed` (so a retry of the task may claim them), and an alert is recorded. A sweep is idempotent and
+//! `unconfirmed` (so a retry of the task may claim them), and an alert is recorded. A key
+//! claimed outside a recorded run has no run to close; it is released the same way once it has
+//! been in flight longer than the key lease ([`DEFAULT_KEY_LEASE`]). A sweep is idempotent and
 //! safe to run from several machines at once: the close is conditional on the run still being
 //! open, so exactly one sweeper wins each run and only the winner removes files and alerts.
 
@@ -18,6 +20,14 @@ pub const DEFAULT_GRACE: Duration = Duration::from_secs(60);
 /// [`DEFAULT_GRACE`] as the command line writes it.
 pub const DEFAULT_GRACE_TEXT: &str = "60s";
 
+/// How long a key claimed outside a recorded run may stay in flight before a sweep releases it
+/// as `unconfirmed`: longer than any call should take, since a call still running then may be
+/// executed again by the next caller with its key.
+pub const DEFAULT_KEY_LEASE: Duration = Duration::from_secs(3600);
+
+/// [`DEFAULT_KEY_LEASE`] as the command line writes it.
+pub const DEFAULT_KEY_LEASE_TEXT: &str = "1h";
+
 /// What one sweep did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SweepReport {
@@ -27,6 +37,8 @@ pub struct SweepReport {
     pub lost_races: usize,
     /// Idempotency keys the closed runs held in flight, now `unconfirmed`.
     pub keys_released: usize,
+    /// Idempotency keys claimed outside a recorded run whose lease ran out, now `unconfirmed`.
+    pub stale_keys_released: usize,
     /// Problems removing artifacts (the runs are closed regardless).
     pub cleanup_errors: Vec<String>,
 }
@@ -51,6 +63,16 @@ pub fn sweep(store: &dyn Store, grace: Duration) -> Result<SweepReport, StoreErr
 pub fn sweep_at(
     store: &dyn Store,
     grace: Duration,
+    now: SystemTime,
+) -> Result<SweepReport, StoreError> {
+    sweep_leased(store, grace, DEFAULT_KEY_LEASE, now)
+}
+
+/// [`sweep_at`] with the lease of keys claimed outside a recorded run.
+pub fn sweep_leased(
+    store: &dyn Store,
+    grace: Duration,
+    key_lease: Duration,
     now: SystemTime,
 ) -> Result<SweepReport, StoreError> {
     let cutoff = time::rfc3339(now.checked_sub(grace).unwrap_or(SystemTime::UNIX_EPOCH));
@@ -87,6 +109,8 @@ pub fn sweep_at(
             deadline_at: overdue.deadline_at,
         });
     }
+    let leased_since = now.checked_sub(key_lease).unwrap_or(SystemTime::UNIX_EPOCH);
+    report.stale_keys_released = store.idempotency_release_stale(&time::rfc3339(leased_since))?;
     Ok(report)
 }
 

@@ -147,3 +147,32 @@ fn a_call_cancelled_in_flight_leaves_its_key_unconfirmed_not_in_use() {
     assert!(charge(&ctx(&store, &tools), "k5", 9).is_ok());
     assert_eq!(executed.load(Ordering::SeqCst), 1);
 }
+
+/// A key claimed outside a recorded run, by a process that died holding it: no run will ever
+/// close it, so the watchdog releases it once its lease has run out, and not before. A key a
+/// run holds is left to the run's own close.
+#[test]
+fn the_watchdog_releases_a_runless_key_only_after_its_lease() {
+    let (_dir, store, _tools, _) = setup(0, || unreachable!());
+    let fingerprint = request_fingerprint(&json!({ "cents": 500 }));
+    let begin = |key: &str, run: Option<&str>| store.idempotency_begin(key, &fingerprint, run);
+    assert_eq!(begin("orphan", None).unwrap(), Begin::Execute);
+    assert_eq!(begin("held-by-run", Some("run-1")).unwrap(), Begin::Execute);
+    let lease = std::time::Duration::from_secs(3600);
+    let now = std::time::SystemTime::now();
+    let grace = std::time::Duration::from_secs(60);
+
+    let early = tapedeck::watchdog::sweep_leased(&*store, grace, lease, now).unwrap();
+    assert_eq!(early.stale_keys_released, 0);
+    assert_eq!(begin("orphan", None).unwrap(), Begin::InUse);
+
+    let later = now + lease + std::time::Duration::from_secs(1);
+    let swept = tapedeck::watchdog::sweep_leased(&*store, grace, lease, later).unwrap();
+    assert_eq!(swept.stale_keys_released, 1);
+    assert_eq!(
+        begin("orphan", None).unwrap(),
+        Begin::Execute,
+        "claimable again"
+    );
+    assert_eq!(begin("held-by-run", None).unwrap(), Begin::InUse);
+}

@@ -1,6 +1,6 @@
 //! `cargo xtask watchdog`: close abandoned runs.
 
-use crate::watchdog::sweep;
+use crate::watchdog::sweep_leased;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -15,6 +15,10 @@ pub struct WatchdogArgs {
     /// (`90s`, `5m`, ...).
     #[arg(long, value_parser = humantime::parse_duration, default_value = crate::watchdog::DEFAULT_GRACE_TEXT)]
     pub grace: Duration,
+    /// How long an idempotency key claimed outside a recorded run may stay in flight before it
+    /// is released as unconfirmed.
+    #[arg(long, value_parser = humantime::parse_duration, default_value = crate::watchdog::DEFAULT_KEY_LEASE_TEXT)]
+    pub key_lease: Duration,
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
@@ -26,7 +30,8 @@ pub fn run(args: &WatchdogArgs) -> ExitCode {
         Ok(store) => store,
         Err(code) => return code,
     };
-    let report = match sweep(&*store, args.grace) {
+    let now = std::time::SystemTime::now();
+    let report = match sweep_leased(&*store, args.grace, args.key_lease, now) {
         Ok(report) => report,
         Err(e) => {
             eprintln!("watchdog: {e}");
@@ -46,10 +51,11 @@ pub fn run(args: &WatchdogArgs) -> ExitCode {
             );
         }
         println!(
-            "watchdog: {} abandoned run(s) closed, {} already closed by another sweeper, {} in-flight idempotency key(s) released as unconfirmed",
+            "watchdog: {} abandoned run(s) closed, {} already closed by another sweeper, {} in-flight idempotency key(s) released as unconfirmed ({} more whose lease ran out)",
             report.abandoned.len(),
             report.lost_races,
-            report.keys_released
+            report.keys_released,
+            report.stale_keys_released
         );
     }
     for problem in &report.cleanup_errors {

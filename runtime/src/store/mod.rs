@@ -135,6 +135,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Moves every key the run holds in flight to `unconfirmed` (the watchdog, for a run whose
     /// process is gone); returns how many.
     fn idempotency_release_run(&self, run_id: &str) -> Result<usize, StoreError>;
+    /// Moves every key claimed outside a recorded run (no run to close) and still in flight
+    /// since before `claimed_before` (RFC 3339) to `unconfirmed`: its lease ran out. Returns
+    /// how many.
+    fn idempotency_release_stale(&self, claimed_before: &str) -> Result<usize, StoreError>;
     /// Records how the call with `key` ended.
     fn idempotency_finish(
         &self,

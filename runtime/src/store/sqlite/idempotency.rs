@@ -70,3 +70,12 @@ pub(super) fn release_run(c: &Connection, run_id: &str) -> rusqlite::Result<usiz
     )?
     .execute(params![run_id, time::now_rfc3339()])
 }
+
+/// Moves the keys claimed without a run and in flight since before `claimed_before` to
+/// `unconfirmed`: no run will ever close them, so their lease is all that ends them.
+pub(super) fn release_stale(c: &Connection, claimed_before: &str) -> rusqlite::Result<usize> {
+    c.prepare_cached(
+        "UPDATE idempotency SET state = 'unconfirmed', updated_at = ?2 WHERE run_id IS NULL AND state = 'in_progress' AND updated_at < ?1",
+    )?
+    .execute(params![claimed_before, time::now_rfc3339()])
+}

@@ -262,6 +262,10 @@ impl Store for SqliteStore {
         self.with(|c| idempotency::release_run(c, run_id))
     }
 
+    fn idempotency_release_stale(&self, claimed_before: &str) -> Result<usize, StoreError> {
+        self.with(|c| idempotency::release_stale(c, claimed_before))
+    }
+
     fn idempotency_finish(
         &self,
         key: &str,
