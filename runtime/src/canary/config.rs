@@ -116,7 +116,17 @@ struct RawConfig {
     #[serde(default)]
     windows: RawWindows,
     #[serde(default)]
-    redaction: crate::redact::RedactionConfig,
+    redaction: RawRedaction,
+}
+
+/// `[redaction]`: each path and pattern keeps its span, so that a bad one is pointed at.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRedaction {
+    #[serde(default)]
+    paths: Vec<Spanned<String>>,
+    #[serde(default)]
+    patterns: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -148,6 +158,28 @@ struct RawWindows {
     lookback: Option<Spanned<String>>,
 }
 
+/// The `[redaction]` rules, each checked on its own so that an error points at the bad one.
+fn redaction<E>(
+    raw: &RawRedaction,
+    at: impl Fn(usize, String) -> E,
+) -> Result<crate::redact::RedactionConfig, E> {
+    use crate::redact::RedactionConfig;
+    let none: [&str; 0] = [];
+    for path in &raw.paths {
+        RedactionConfig::new([path.get_ref()], none)
+            .map_err(|e| at(path.span().start, format!("redaction.paths: {e}")))?;
+    }
+    for pattern in &raw.patterns {
+        RedactionConfig::new(none, [pattern.get_ref()])
+            .map_err(|e| at(pattern.span().start, format!("redaction.patterns: {e}")))?;
+    }
+    RedactionConfig::new(
+        raw.paths.iter().map(Spanned::get_ref),
+        raw.patterns.iter().map(Spanned::get_ref),
+    )
+    .map_err(|e| at(0, format!("redaction: {e}")))
+}
+
 impl CanaryConfig {
     /// Reads `path` (at most [`MAX_CONFIG_BYTES`], UTF-8).
     pub fn load(path: &Path) -> Result<CanaryConfig, ConfigError> {
@@ -177,7 +209,9 @@ impl CanaryConfig {
         let mut config = CanaryConfig {
             source: Some(path.to_path_buf()),
             store: raw.store,
-            redaction: raw.redaction,
+            redaction: redaction(&raw.redaction, |offset, message| {
+                invalid(Some(offset), message)
+            })?,
             ..CanaryConfig::default()
         };
         let tiers = [raw.tiers.critical, raw.tiers.hourly, raw.tiers.daily];
@@ -331,5 +365,13 @@ patterns = ['ACME-[0-9]+']
             let e = CanaryConfig::parse(path, &format!("[redaction]\n{bad}\n")).unwrap_err();
             assert!(e.to_string().starts_with("tapedeck.toml:"), "{e}");
         }
+        // A bad entry is pointed at itself, not at the table.
+        let e = CanaryConfig::parse(
+            path,
+            "[redaction]\npaths = [\"/a\"]\npatterns = ['ok', '(']\n",
+        )
+        .unwrap_err();
+        assert!(e.to_string().starts_with("tapedeck.toml:3:19: "), "{e}");
+        assert!(e.to_string().contains("redaction.patterns"), "{e}");
     }
 }
