@@ -365,6 +365,22 @@ fn fixture_record_writes_the_cassette_the_real_tools_answered() {
     );
     assert!(!cassette.exists(), "nothing is written");
 
+    // A tool the suite does not provide cannot be recorded: exit 3, nothing written.
+    let missing = Command::new(env!("CARGO_BIN_EXE_tapedeck-fixture-cli"))
+        .args(["fixture", "record", fixture])
+        .env("TAPEDECK_TEST_SUITE", &suite)
+        .env("TAPEDECK_TEST_ORDER_EFFECT", "none")
+        .env_remove("TAPEDECK_STORE")
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(3));
+    let said = text(&missing.stderr);
+    assert!(
+        said.contains("`get_order`, which the suite's tools do not provide"),
+        "{said}"
+    );
+    assert!(!cassette.exists(), "nothing is written");
+
     let out = cli(&suite, &["fixture", "record", fixture]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(

@@ -24,12 +24,16 @@ pub fn erased<'a>(ctx: &'a Ctx, input: Value) -> AgentFuture<'a> {
 
 /// The order service the lookup agent records against (`cargo xtask fixture record`): it
 /// answers every lookup as shipped, with a password field the recording must redact. Its
-/// effect is `read` unless `TAPEDECK_TEST_ORDER_EFFECT` names another.
+/// effect is `read` unless `TAPEDECK_TEST_ORDER_EFFECT` names another; `none` registers no
+/// tool at all.
 #[allow(
     dead_code,
     reason = "the CLI binary registers it; the test only records runs"
 )]
 pub fn tools() -> Toolbox {
+    if std::env::var("TAPEDECK_TEST_ORDER_EFFECT").is_ok_and(|e| e == "none") {
+        return Toolbox::new();
+    }
     let effect = std::env::var("TAPEDECK_TEST_ORDER_EFFECT")
         .ok()
         .and_then(|e| serde_json::from_value(Value::String(e)).ok())

@@ -93,7 +93,7 @@ pub enum RecordError {
     NoCassette,
     /// Calls that neither the cassette nor the real tools answer.
     #[error(
-        "the agent called {}, which neither the cassette records nor the suite's tools provide: register them in its tools. Nothing written",
+        "the agent called {}, which the suite's tools do not provide (nor, for --new-episodes, the cassette): register them in its tools. Nothing written",
         .0.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
     )]
     Unanswered(Vec<String>),
@@ -171,6 +171,7 @@ fn record_all(
         ..RecorderConfig::default()
     };
     let recorder = Recorder::with_config(Arc::clone(&store), config);
+    let known: Vec<String> = toolbox.names().into_iter().map(str::to_string).collect();
     let run = recorder
         .start(envelope(suite, fixture), toolbox)
         .map_err(|e| RecordError::Run(e.to_string()))?;
@@ -183,6 +184,21 @@ fn record_all(
         .close_with(returned)
         .map_err(|e| RecordError::Run(e.to_string()))?;
     recorder.flush();
+    let events = store
+        .events(&record.run_id)
+        .map_err(|e| RecordError::Run(e.to_string()))?;
+    let mut unanswered: Vec<String> = events
+        .iter()
+        .filter(|e| e.kind == crate::store::event::kind::TOOL_CALL)
+        .filter_map(|e| e.data["tool"].as_str())
+        .filter(|tool| !known.iter().any(|k| k == tool))
+        .map(str::to_string)
+        .collect();
+    unanswered.sort();
+    unanswered.dedup();
+    if !unanswered.is_empty() {
+        return Err(RecordError::Unanswered(unanswered));
+    }
     let drafted = draft(&*store, &record.run_id, None)?;
     Ok((
         drafted.cassette,
