@@ -522,3 +522,32 @@ fn a_redactor_never_shows_its_secrets() {
     redactor.redact_value(&mut json!({ "k": secret }));
     assert!(!format!("{redactor:?}").contains(&secret));
 }
+
+/// A secret added to JSON that was redacted before (a cassette that gains new episodes) gets
+/// a placeholder of its own, numbered after the ones already there, not a copy of theirs.
+#[test]
+fn a_redactor_continuing_after_redacted_json_never_reuses_its_placeholders() {
+    let mut first = json!({ "password": "first-one" });
+    Redactor::new(RedactionConfig::default()).redact_value(&mut first);
+    let old = first["password"].as_str().unwrap().to_string();
+    assert!(old.ends_with(":1>"), "{old}");
+
+    let mut grown = json!({ "old": first, "new": { "password": "second-one" } });
+    let mut fresh = grown.clone();
+    Redactor::new(RedactionConfig::default()).redact_value(&mut fresh);
+    assert_eq!(
+        fresh["new"]["password"],
+        old.as_str(),
+        "a fresh redactor collides"
+    );
+
+    let mut continuing = Redactor::new(RedactionConfig::default()).continuing_after(&grown);
+    continuing.redact_value(&mut grown);
+    assert_eq!(
+        grown["old"]["password"],
+        old.as_str(),
+        "the old one is kept"
+    );
+    let new = grown["new"]["password"].as_str().unwrap();
+    assert_eq!(new, old.replace(":1>", ":2>"), "{grown}");
+}

@@ -76,6 +76,17 @@ impl Redactor {
         }
     }
 
+    /// Numbers its placeholders after those already in `value` (per detector), so that a
+    /// secret added to redacted JSON never gets the placeholder of another one.
+    pub fn continuing_after(mut self, value: &Value) -> Redactor {
+        for found in placeholders(value) {
+            if let Some(n) = placeholder::number(&found.placeholder) {
+                self.placeholders.reserve(found.detector, n);
+            }
+        }
+        self
+    }
+
     /// Redacts `value` in place and returns what was redacted. Redacting redacted JSON
     /// changes nothing.
     pub fn redact_value(&mut self, value: &mut Value) -> Vec<Redaction> {

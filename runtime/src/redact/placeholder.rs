@@ -39,6 +39,13 @@ impl std::fmt::Debug for Placeholders {
 }
 
 impl Placeholders {
+    /// Numbers the next placeholder of `detector` after `n`: a text that already holds
+    /// `<redacted:DETECTOR:n>` gets no second placeholder with that number for another secret.
+    pub fn reserve(&mut self, detector: &'static str, n: u32) {
+        let count = self.counts.entry(detector).or_insert(0);
+        *count = (*count).max(n);
+    }
+
     /// The placeholder of `secret` as found by `detector`.
     pub fn of(&mut self, detector: &'static str, secret: &str) -> String {
         if let Some(existing) = self.by_secret.get(secret) {
@@ -51,4 +58,14 @@ impl Placeholders {
             .insert(secret.to_string(), placeholder.clone());
         placeholder
     }
+}
+
+/// The number of a placeholder (`<redacted:github_token:3>` → 3).
+pub fn number(placeholder: &str) -> Option<u32> {
+    placeholder
+        .strip_suffix('>')?
+        .rsplit_once(':')?
+        .1
+        .parse()
+        .ok()
 }
