@@ -42,6 +42,7 @@ committed_cases!(
     missing_cassette_keys,
     missing_interaction_keys,
     duplicate_keys,
+    duplicate_key_in_input,
     empty_file,
     whitespace_only,
     byte_order_mark,
