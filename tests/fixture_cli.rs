@@ -18,11 +18,18 @@ use tapedeck::run::RunEnvelope;
 use tapedeck::{Effect, ToolError, Toolbox, Verdict};
 
 /// Runs the CLI binary with `args` over the suite folder `suite`.
-fn cli(suite: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tapedeck-fixture-cli"))
-        .args(args)
+/// The CLI binary on `suite`, with no store configured; add arguments and environment.
+fn cli_command(suite: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tapedeck-fixture-cli"));
+    command
         .env("TAPEDECK_TEST_SUITE", suite)
-        .env_remove("TAPEDECK_STORE")
+        .env_remove("TAPEDECK_STORE");
+    command
+}
+
+fn cli(suite: &Path, args: &[&str]) -> Output {
+    cli_command(suite)
+        .args(args)
         .output()
         .expect("the CLI binary runs")
 }
@@ -300,14 +307,12 @@ fn fixture_new_redacts_with_the_workspace_rules_of_tapedeck_toml() {
     let suite = dir.path().join("lookups");
     std::fs::create_dir_all(&suite).unwrap();
     let new = |id: &str| {
-        Command::new(env!("CARGO_BIN_EXE_tapedeck-fixture-cli"))
+        cli_command(&suite)
             .args(["fixture", "new", "--from-run", &run.run_id, "--id", id])
             .arg("--suite")
             .arg(&suite)
             .arg("--store")
             .arg(dir.path().join("runs.sqlite"))
-            .env("TAPEDECK_TEST_SUITE", &suite)
-            .env_remove("TAPEDECK_STORE")
             .current_dir(dir.path())
             .output()
             .unwrap()
@@ -350,11 +355,9 @@ fn fixture_record_writes_the_cassette_the_real_tools_answered() {
     let fixture = dir.to_str().unwrap();
 
     // A `money` tool is not run without --allow money: exit 3, nothing written.
-    let refused = Command::new(env!("CARGO_BIN_EXE_tapedeck-fixture-cli"))
+    let refused = cli_command(&suite)
         .args(["fixture", "record", fixture])
-        .env("TAPEDECK_TEST_SUITE", &suite)
         .env("TAPEDECK_TEST_ORDER_EFFECT", "money")
-        .env_remove("TAPEDECK_STORE")
         .output()
         .unwrap();
     assert_eq!(refused.status.code(), Some(3), "{}", text(&refused.stdout));
@@ -366,11 +369,9 @@ fn fixture_record_writes_the_cassette_the_real_tools_answered() {
     assert!(!cassette.exists(), "nothing is written");
 
     // A tool the suite does not provide cannot be recorded: exit 3, nothing written.
-    let missing = Command::new(env!("CARGO_BIN_EXE_tapedeck-fixture-cli"))
+    let missing = cli_command(&suite)
         .args(["fixture", "record", fixture])
-        .env("TAPEDECK_TEST_SUITE", &suite)
         .env("TAPEDECK_TEST_ORDER_EFFECT", "none")
-        .env_remove("TAPEDECK_STORE")
         .output()
         .unwrap();
     assert_eq!(missing.status.code(), Some(3));
@@ -415,11 +416,9 @@ fn fixture_record_writes_the_cassette_the_real_tools_answered() {
     );
 
     // Allowed, the money tool runs and is recorded with its effect.
-    let allowed = Command::new(env!("CARGO_BIN_EXE_tapedeck-fixture-cli"))
+    let allowed = cli_command(&suite)
         .args(["fixture", "record", fixture, "--allow", "money"])
-        .env("TAPEDECK_TEST_SUITE", &suite)
         .env("TAPEDECK_TEST_ORDER_EFFECT", "money")
-        .env_remove("TAPEDECK_STORE")
         .output()
         .unwrap();
     assert_eq!(allowed.status.code(), Some(0), "{}", text(&allowed.stderr));
