@@ -40,7 +40,6 @@ pub fn trial_record(
     let judgement = &result.judgement;
     let mut record = RunRecord::start(suite.function, run_type);
     record.started_at = started_at;
-    record.closed_at = Some(crate::store::record::now_rfc3339());
     record.task_id = fixture.input.task_id.clone();
     record.fixture_id = Some(format!("{}/{}", suite.name(), fixture.id));
     record.model = fixture.input.model.clone();
@@ -48,10 +47,6 @@ pub fn trial_record(
     record.tool_allowlist = fixture.input.tool_allowlist.clone();
     record.timeout_seconds = fixture.input.timeout_seconds;
     record.input_sha256 = Some(input_sha256);
-    record.output_sha256 = observation
-        .output
-        .as_ref()
-        .map(|o| sha256_hex(o.to_string().as_bytes()));
     if fixture.input.state.is_some() {
         record.state_refs = vec![format!(
             "fixture:{}/{}/input.json#/state",
@@ -59,15 +54,8 @@ pub fn trial_record(
             fixture.id
         )];
     }
-    record.artifact_refs = observation
-        .artifacts
-        .iter()
-        .map(|a| format!("{}@{}", a.path, a.sha256))
-        .collect();
-    record.status = Some(judgement.verdict);
-    record.failure_class = judgement.failure_class;
-    record.failure_reason = judgement.violations.first().map(|v| v.message.clone());
-    record.reasons = judgement.reasons.clone();
+    let artifacts = (observation.artifacts.iter()).map(|a| (a.path.as_str(), a.sha256.as_str()));
+    crate::run::judged::close_judged(&mut record, observation, judgement, artifacts);
     record.tier = Some(
         fixture
             .notes
@@ -75,19 +63,21 @@ pub fn trial_record(
             .or(suite.tier)
             .unwrap_or(crate::fixture::Tier::Daily),
     );
+    set_session(&mut record);
+    record.proven = Some(crate::fixture::proof::is_proven(&fixture.notes));
+    record.expectation_met = Some(result.passed());
+    record
+}
+
+/// Puts `record` in the canary session of the environment, with its attempt; outside a session
+/// there are no retries to tell apart, so the record is FINAL.
+fn set_session(record: &mut RunRecord) {
     record.session_id = canary_session();
     record.attempt = attempt_from_env();
-    // Outside a canary session there are no retries to tell apart: the record is FINAL.
     record.finality = record
         .session_id
         .is_none()
         .then_some(crate::store::Finality::Final);
-    record.proven = Some(crate::fixture::proof::is_proven(&fixture.notes));
-    record.expectation_met = Some(result.passed());
-    record.tokens_in = observation.usage.input_tokens;
-    record.tokens_out = observation.usage.output_tokens;
-    record.cost_usd = observation.usage.cost_usd;
-    record
 }
 
 /// The fixture id under which a standalone check's results are recorded.
@@ -109,12 +99,7 @@ pub fn check_record(
     record.closed_at = Some(crate::store::time::now_rfc3339());
     record.fixture_id = Some(check_fixture_id(check.name));
     record.tier = Some(check.tier);
-    record.session_id = canary_session();
-    record.attempt = attempt_from_env();
-    record.finality = record
-        .session_id
-        .is_none()
-        .then_some(crate::store::Finality::Final);
+    set_session(&mut record);
     match result {
         Ok(()) => record.status = Some(crate::verdict::Verdict::Passed),
         Err(message) => {

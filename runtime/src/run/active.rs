@@ -4,7 +4,7 @@ use super::envelope::RunEnvelope;
 use super::recorder::{RecorderError, Shared};
 use super::writer;
 use crate::agent::{AgentReturn, into_return};
-use crate::artifact::{ManifestEntry, sha256_hex};
+use crate::artifact::ManifestEntry;
 use crate::contract::{Contract, JudgeInput, Judgement, Violation, judge};
 use crate::ctx::Ctx;
 use crate::observation::Observation;
@@ -216,22 +216,10 @@ impl ActiveRun {
         committed: Vec<ManifestEntry>,
     ) -> RunRecord {
         let mut record = self.record.clone();
-        record.closed_at = Some(crate::store::time::now_rfc3339());
-        record.output_sha256 = observation
-            .output
-            .as_ref()
-            .map(|o| sha256_hex(o.to_string().as_bytes()));
-        record.artifact_refs = committed
+        let artifacts = committed
             .iter()
-            .map(|a| format!("{}@{}", a.path, a.sha256))
-            .collect();
-        record.status = Some(judgement.verdict);
-        record.failure_class = judgement.failure_class;
-        record.failure_reason = judgement.violations.first().map(|v| v.message.clone());
-        record.reasons = judgement.reasons.clone();
-        record.tokens_in = observation.usage.input_tokens;
-        record.tokens_out = observation.usage.output_tokens;
-        record.cost_usd = observation.usage.cost_usd;
+            .map(|a| (a.path.as_str(), a.sha256.as_str()));
+        super::judged::close_judged(&mut record, observation, judgement, artifacts);
         record
     }
 }

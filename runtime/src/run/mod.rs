@@ -6,6 +6,7 @@ mod active;
 pub(crate) mod capture;
 mod config;
 mod envelope;
+pub(crate) mod judged;
 mod payload;
 mod proof;
 mod recorder;
