@@ -1,7 +1,7 @@
 //! Replaying a fixture: build a replay `Ctx` over its cassette, call the agent, observe.
 
 use crate::agent::{Agent, AgentReturn};
-use crate::cassette::canonical::request_patterns;
+use crate::cassette::canonical::RequestPatterns;
 use crate::cassette::matcher::Matcher;
 use crate::cassette::{CapturedValues, MissReport};
 use crate::ctx::clock::Clock;
@@ -105,7 +105,10 @@ impl<'f> Replay<'f> {
         let fixture = self.fixture;
         let volatile = fixture.expected.volatile_patterns();
         let cassette = Arc::clone(&fixture.cassette);
-        let matcher = Matcher::new(Arc::clone(&cassette), request_patterns(&volatile));
+        let matcher = Matcher::new(
+            Arc::clone(&cassette),
+            RequestPatterns::from_volatile(&volatile),
+        );
         let base = fixture
             .cassette
             .recorded_at

@@ -702,6 +702,47 @@ fn volatile_request_paths_are_ignored_by_matching() {
 }
 
 #[test]
+fn a_volatile_request_path_naming_one_call_is_ignored_by_matching_that_call_only() {
+    let cassette = json!({"interactions": [
+        {"tool": "post", "effect": "network", "request": {"body": "a", "nonce": "n0"}, "response": "first"},
+        {"tool": "post", "effect": "network", "request": {"body": "b", "nonce": "n1"}, "response": "second"},
+    ]});
+    let fixture = fixture(
+        "v3",
+        json!({"input": null}),
+        json!({"volatile": ["/calls/1/request/nonce"]}),
+        cassette,
+    );
+    let agent = async |ctx: &Ctx, input: Value| -> Result<Value, ToolError> {
+        let first = ctx
+            .call("post", json!({"body": "a", "nonce": input["nonces"][0]}))
+            .await?;
+        let second = ctx
+            .call("post", json!({"body": "b", "nonce": input["nonces"][1]}))
+            .await?;
+        Ok(json!([first, second]))
+    };
+    let run = |nonces: Value| {
+        Replay::new(&fixture)
+            .input(json!({ "nonces": nonces }))
+            .run_blocking(&agent_fn(agent))
+    };
+    let second_differs = run(json!(["n0", "fresh"]));
+    assert_eq!(
+        second_differs.observation.output,
+        Some(json!(["first", "second"]))
+    );
+    let first_differs = run(json!(["fresh", "n1"]));
+    assert!(
+        matches!(first_differs.observation.outcome, Outcome::Error { .. }),
+        "the pointer names call 1, not call 0: {:?}",
+        first_differs.observation.outcome
+    );
+    let miss = &first_differs.misses[0];
+    assert_eq!(miss.nearest[0].differences[0].path, "/nonce");
+}
+
+#[test]
 fn the_same_agent_runs_in_production_with_real_tools() {
     let saves = Arc::new(AtomicUsize::new(0));
     let s = saves.clone();

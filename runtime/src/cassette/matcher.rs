@@ -1,10 +1,10 @@
 //! Matching calls to recorded interactions: per tool, in recorded order, on canonical requests.
 
-use super::canonical::canonical_request;
+use super::canonical::{RequestPatterns, canonical_request};
 use super::miss::{MissReport, NearMiss};
 use super::{Cassette, Interaction};
 use crate::effect::Effect;
-use crate::json_pointer::{PointerPattern, differences};
+use crate::json_pointer::differences;
 use crate::mode::Mode;
 use foldhash::{HashMap, HashMapExt};
 use serde_json::Value;
@@ -20,7 +20,7 @@ const MAX_DIFFS: usize = 12;
 pub struct Matcher {
     entries: Vec<Entry>,
     by_tool: HashMap<String, Vec<usize>>,
-    patterns: Vec<PointerPattern>,
+    patterns: RequestPatterns,
     cassette: Arc<Cassette>,
 }
 
@@ -33,7 +33,7 @@ struct Entry {
 
 impl Matcher {
     /// Prepares `cassette` for matching; `patterns` are the request-level volatile patterns.
-    pub fn new(cassette: Arc<Cassette>, patterns: Vec<PointerPattern>) -> Matcher {
+    pub fn new(cassette: Arc<Cassette>, patterns: RequestPatterns) -> Matcher {
         let mut by_tool: HashMap<String, Vec<usize>> = HashMap::new();
         let entries = cassette
             .interactions
@@ -47,7 +47,8 @@ impl Matcher {
                     }
                 }
                 Entry {
-                    canonical: match canonical_request(&interaction.request, &patterns) {
+                    canonical: match canonical_request(&interaction.request, patterns.every_call())
+                    {
                         Cow::Owned(v) => Some(v),
                         Cow::Borrowed(_) => None,
                     },
@@ -71,19 +72,27 @@ impl Matcher {
             .unwrap_or(&self.cassette.interactions[index].request)
     }
 
-    /// The canonical form of a live request under this matcher's volatile patterns.
-    pub fn canonical<'v>(&self, request: &'v Value) -> Cow<'v, Value> {
-        canonical_request(request, &self.patterns)
+    /// The canonical request of the interaction at `index` as call `call` sees it: without the
+    /// paths volatile for that call alone.
+    fn recorded_for_call(&self, index: usize, call: usize) -> Cow<'_, Value> {
+        self.patterns
+            .without_paths_of_call(Cow::Borrowed(self.recorded(index)), call)
+    }
+
+    /// The canonical form of the run's call number `call` (in call order, from 0), a live
+    /// request, under this matcher's volatile patterns.
+    pub fn canonical<'v>(&self, request: &'v Value, call: usize) -> Cow<'v, Value> {
+        self.patterns
+            .without_paths_of_call(canonical_request(request, self.patterns.every_call()), call)
     }
 
     /// Finds the first unused interaction of `tool` whose canonical request equals `canonical`,
-    /// marks it used and returns its index.
-    pub fn take(&mut self, tool: &str, canonical: &Value) -> Option<usize> {
+    /// the canonical form of call number `call`, marks it used and returns its index.
+    pub fn take(&mut self, tool: &str, canonical: &Value, call: usize) -> Option<usize> {
         let candidates = self.by_tool.get(tool)?;
-        let found = candidates
-            .iter()
-            .copied()
-            .find(|&i| !self.entries[i].consumed && self.recorded(i) == canonical)?;
+        let found = candidates.iter().copied().find(|&i| {
+            !self.entries[i].consumed && *self.recorded_for_call(i, call) == *canonical
+        })?;
         self.entries[found].consumed = true;
         Some(found)
     }
@@ -110,11 +119,12 @@ impl Matcher {
             .map(|&i| cassette.interactions[i].effect)
     }
 
-    /// Explains why `canonical` matched nothing.
+    /// Explains why `canonical`, the canonical form of call number `call`, matched nothing.
     pub fn miss_report(
         &self,
         tool: &str,
         canonical: &Value,
+        call: usize,
         effect: Option<Effect>,
         mode: Mode,
     ) -> MissReport {
@@ -128,7 +138,7 @@ impl Matcher {
             .iter()
             .map(|&i| {
                 let e = &self.entries[i];
-                let diffs = differences(self.recorded(i), canonical, MAX_DIFFS);
+                let diffs = differences(&self.recorded_for_call(i, call), canonical, MAX_DIFFS);
                 (
                     diffs.len(),
                     e.consumed,
@@ -234,11 +244,11 @@ mod tests {
             {"id": "b", "tool": "search", "effect": "read", "request": {"q": "x"}, "response": 2},
             {"id": "c", "tool": "search", "effect": "read", "request": {"q": "y"}, "response": 3},
         ]));
-        let mut m = Matcher::new(Arc::new(c), vec![]);
-        assert_eq!(m.take("search", &json!({"q": "y"})), Some(2));
-        assert_eq!(m.take("search", &json!({"q": "x"})), Some(0));
-        assert_eq!(m.take("search", &json!({"q": "x"})), Some(1));
-        assert_eq!(m.take("search", &json!({"q": "x"})), None);
+        let mut m = Matcher::new(Arc::new(c), RequestPatterns::default());
+        assert_eq!(m.take("search", &json!({"q": "y"}), 0), Some(2));
+        assert_eq!(m.take("search", &json!({"q": "x"}), 0), Some(0));
+        assert_eq!(m.take("search", &json!({"q": "x"}), 0), Some(1));
+        assert_eq!(m.take("search", &json!({"q": "x"}), 0), None);
         assert!(m.unused().is_empty());
     }
 
@@ -248,10 +258,11 @@ mod tests {
             {"id": "s1", "tool": "search", "effect": "read", "request": {"q": "x", "ts": 1}, "response": 1},
             {"id": "s2", "tool": "search", "effect": "read", "request": {"q": "z", "ts": 1, "page": 2}, "response": 1},
         ]));
-        let m = Matcher::new(Arc::new(c), vec![]);
+        let m = Matcher::new(Arc::new(c), RequestPatterns::default());
         let report = m.miss_report(
             "search",
             &json!({"q": "x", "ts": 2}),
+            0,
             Some(Effect::Read),
             Mode::Cassette,
         );
@@ -276,8 +287,8 @@ mod tests {
     fn miss_report_for_unrecorded_tool_lists_recorded_tools() {
         let c =
             cassette(json!([{"tool": "search", "effect": "read", "request": {}, "response": 1}]));
-        let m = Matcher::new(Arc::new(c), vec![]);
-        let report = m.miss_report("charge", &json!({}), None, Mode::Strict);
+        let m = Matcher::new(Arc::new(c), RequestPatterns::default());
+        let report = m.miss_report("charge", &json!({}), 0, None, Mode::Strict);
         assert_eq!(report.recorded_tools, vec!["search"]);
         assert!(report.nearest.is_empty());
         assert!(

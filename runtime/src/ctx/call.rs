@@ -102,7 +102,7 @@ impl Ctx {
                         .await
                 }
                 Backend::Replay(backend) => {
-                    let plan = lock(backend).plan(tool, &request);
+                    let plan = lock(backend).plan(index, tool, &request);
                     // Let concurrent calls of one step start at the same virtual instant.
                     yield_now().await;
                     self.call_replayed(plan, tool, &request, key.as_deref(), started_ms)

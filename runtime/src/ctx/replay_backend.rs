@@ -90,16 +90,17 @@ impl ReplayBackend {
         self.matcher.unused()
     }
 
-    /// Decides how `request` to `tool` is answered, consuming the matching interaction.
-    pub fn plan(&mut self, tool: &str, request: &Value) -> Plan {
-        let canonical = self.matcher.canonical(request);
+    /// Decides how `request` to `tool`, the run's call number `call`, is answered, consuming
+    /// the matching interaction.
+    pub fn plan(&mut self, call: usize, tool: &str, request: &Value) -> Plan {
+        let canonical = self.matcher.canonical(request, call);
         let live_toolbox = |effect: Effect| -> Option<Toolbox> {
             (self.mode == Mode::Live && !effect.is_side_effect())
                 .then(|| self.toolbox.clone())
                 .flatten()
                 .filter(|t| t.contains(tool))
         };
-        if let Some(index) = self.matcher.take(tool, &canonical) {
+        if let Some(index) = self.matcher.take(tool, &canonical, call) {
             let interaction = &self.cassette.interactions[index];
             let live = if interaction.fault.is_none() {
                 live_toolbox(interaction.effect)
@@ -124,7 +125,7 @@ impl ReplayBackend {
         }
         let report = self
             .matcher
-            .miss_report(tool, &canonical, effect, self.mode);
+            .miss_report(tool, &canonical, call, effect, self.mode);
         Plan::Miss {
             effect: effect.unwrap_or(Effect::Read),
             report: Box::new(report),
