@@ -54,7 +54,10 @@ pub fn trial_record(
             fixture.id
         )];
     }
-    let artifacts = (observation.artifacts.iter()).map(|a| (a.path.as_str(), a.sha256.as_str()));
+    let artifacts = observation
+        .artifacts
+        .iter()
+        .map(|a| (a.path.as_str(), a.sha256.as_str()));
     crate::run::judged::close_judged(&mut record, observation, judgement, artifacts);
     record.tier = Some(
         fixture
