@@ -4,7 +4,10 @@
 
 #[path = "support/mod.rs"]
 mod support;
+#[path = "../runtime/tests/support_postgres/mod.rs"]
+mod support_postgres;
 
+use std::ffi::OsStr;
 use std::path::Path;
 use std::process::{Command, Output};
 use support::workspace;
@@ -12,12 +15,12 @@ use tapedeck::store::{RunQuery, RunType, SqliteStore, Store};
 use tapedeck::verdict::Verdict;
 
 fn canary(store: &Path, dir: &Path, args: &[&str]) -> (Output, serde_json::Value) {
-    xtask("canary", store, dir, args)
+    xtask("canary", store.as_os_str(), dir, args)
 }
 
 /// Runs `cargo xtask COMMAND ARGS --store STORE --json FILE`; returns the output and the
 /// JSON report.
-fn xtask(command: &str, store: &Path, dir: &Path, args: &[&str]) -> (Output, serde_json::Value) {
+fn xtask(command: &str, store: &OsStr, dir: &Path, args: &[&str]) -> (Output, serde_json::Value) {
     let json = dir.join(format!(
         "report-{command}-{}.json",
         args.join("-").replace("--", "")
@@ -173,7 +176,7 @@ fn canary_tiers_write_records_and_the_gate_follows_the_fixtures() {
     );
 
     // `cargo xtask monitor` is the same report, running nothing.
-    let (out, monitored) = xtask("monitor", &store_path, dir.path(), &[]);
+    let (out, monitored) = xtask("monitor", store_path.as_os_str(), dir.path(), &[]);
     assert_eq!(out.status.code(), Some(0), "{}", monitored["gate"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("health gate: exit 0"), "{stdout}");
@@ -191,8 +194,64 @@ fn canary_tiers_write_records_and_the_gate_follows_the_fixtures() {
     };
     assert_eq!(counts(&monitored), counts(&report));
     let runs = store.runs(&RunQuery::default()).unwrap().len();
-    let (_, _) = xtask("monitor", &store_path, dir.path(), &[]);
+    let (_, _) = xtask("monitor", store_path.as_os_str(), dir.path(), &[]);
     assert_eq!(store.runs(&RunQuery::default()).unwrap().len(), runs);
+}
+
+/// With a `postgres://` store the harness builds get tapedeck's `postgres` feature, which the
+/// examples' manifests do not enable, and every trial writes its record to the database.
+#[test]
+fn a_postgres_store_takes_the_canary_records_of_every_trial() {
+    let Some(db) = support_postgres::Database::create() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let url = db.url();
+    let (out, report) = xtask(
+        "canary",
+        OsStr::new(&url),
+        dir.path(),
+        &["--tier", "critical"],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let critical = &report["tiers"][0];
+    assert_eq!(critical["tier"], "critical");
+    assert!(
+        critical["fixtures_total"].as_u64().unwrap() >= 2,
+        "{critical}"
+    );
+    assert_eq!(
+        critical["fixtures_passing"], critical["fixtures_total"],
+        "{critical}"
+    );
+    assert!(
+        stdout.contains(&url),
+        "the report names the store: {stdout}"
+    );
+
+    let store = tapedeck::store::open(&url).unwrap();
+    let records = store
+        .runs(&RunQuery {
+            run_type: Some(RunType::Canary),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        records.len() as u64,
+        critical["fixtures_total"].as_u64().unwrap(),
+        "one FINAL record per critical fixture"
+    );
+    for r in &records {
+        assert_eq!(r.tier, Some(tapedeck::fixture::Tier::Critical), "{r:?}");
+        assert_eq!(r.finality, Some(tapedeck::store::Finality::Final));
+    }
+    assert!(!store.last_heartbeats().unwrap().is_empty());
 }
 
 /// A broken `tapedeck.toml` is refused by every canary command (exit 3, the file and line

@@ -102,8 +102,8 @@ pub fn harness_targets(workspace: &Path) -> Result<Vec<HarnessTarget>, String> {
 }
 
 /// `-p PKG --test NAME` for every target: one cargo invocation builds and runs them all with
-/// one feature resolution.
-fn selection(targets: &[HarnessTarget]) -> Vec<String> {
+/// one feature resolution, which includes what the trials need to write to `store`.
+fn selection(targets: &[HarnessTarget], store: &str) -> Vec<String> {
     let mut packages: Vec<&str> = targets.iter().map(|t| t.package.as_str()).collect();
     packages.sort_unstable();
     packages.dedup();
@@ -114,7 +114,18 @@ fn selection(targets: &[HarnessTarget]) -> Vec<String> {
     for target in targets {
         args.extend(["--test".to_string(), target.name.clone()]);
     }
+    args.extend(store_features(store).iter().map(ToString::to_string));
     args
+}
+
+/// The features a store needs in the harness targets: a `postgres://` store needs tapedeck's
+/// `postgres` feature there too, which the agents' own manifests need not enable.
+fn store_features(store: &str) -> &'static [&'static str] {
+    if store.starts_with("postgres://") || store.starts_with("postgresql://") {
+        &["--features", "tapedeck/postgres"]
+    } else {
+        &[]
+    }
 }
 
 fn describe(targets: &[HarnessTarget]) -> String {
@@ -125,11 +136,12 @@ fn describe(targets: &[HarnessTarget]) -> String {
         .join(", ")
 }
 
-/// Builds the targets (a build failure is a harness error).
-pub fn build(workspace: &Path, targets: &[HarnessTarget]) -> Result<(), String> {
+/// Builds the targets, with what they need to write to `store` (a build failure is a harness
+/// error).
+pub fn build(workspace: &Path, targets: &[HarnessTarget], store: &str) -> Result<(), String> {
     let output = Command::new(cargo())
         .args(["test", "--no-run"])
-        .args(selection(targets))
+        .args(selection(targets, store))
         .current_dir(workspace)
         .stdout(Stdio::null())
         .output()
@@ -146,14 +158,15 @@ pub fn build(workspace: &Path, targets: &[HarnessTarget]) -> Result<(), String> 
 }
 
 /// The canary trials of the targets, through the harness's `--list --ignored` (the nextest
-/// contract), as fixtures with their tiers.
+/// contract), as fixtures with their tiers. (`store` keeps the build [`build`] made.)
 pub fn list_canaries(
     workspace: &Path,
     targets: &[HarnessTarget],
+    store: &str,
 ) -> Result<Vec<KnownFixture>, String> {
     let output = Command::new(cargo())
         .args(["test", "-q"])
-        .args(selection(targets))
+        .args(selection(targets, store))
         .args(["--", "--list", "--ignored", "--format", "terse"])
         .current_dir(workspace)
         .output()
@@ -223,13 +236,13 @@ pub fn run_tier(
             }
             command
                 .args(["nextest", "run", "--no-fail-fast"])
-                .args(selection(targets))
+                .args(selection(targets, &env.store))
                 .args(["--run-ignored", "only", "-E", &expression]);
         }
         TestRunner::Cargo => {
             command
                 .args(["test", "--no-fail-fast"])
-                .args(selection(targets))
+                .args(selection(targets, &env.store))
                 .args(["--", "--ignored", filter]);
             if let Some(skip) = skip {
                 command.args(["--skip", skip]);

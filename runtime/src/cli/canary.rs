@@ -282,11 +282,11 @@ fn run_session(
     let progress = Progress::new(3);
     let mut listed = false;
     progress.step(0, targets, "building");
-    if let Err(e) = build(workspace, targets) {
+    if let Err(e) = build(workspace, targets, &session.store) {
         errors.push(e);
     } else {
         progress.step(1, targets, "listing canaries");
-        match list_canaries(workspace, targets) {
+        match list_canaries(workspace, targets, &session.store) {
             Ok(found) => {
                 inventory.extend(found);
                 listed = true;

@@ -1,25 +1,33 @@
-//! The run store: run records (and, later, events) in an embedded SQLite file by default.
+//! The run store: run records, their events, alerts and canary history.
 //!
-//! [`Store`] keeps the SQL portable so that a PostgreSQL backend can serve a fleet through one
-//! `TAPEDECK_STORE` URL without changing callers. Today's backend is [`SqliteStore`].
+//! The embedded default is one SQLite file ([`SqliteStore`]); a fleet shares one PostgreSQL
+//! database through one `TAPEDECK_STORE=postgres://…` URL (`PostgresStore`, behind the
+//! `postgres` feature). Both run the same SQL (`store/sql/`), so callers never know which.
 
 pub mod alert;
 pub mod canary;
 pub mod event;
 pub mod migrations;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 pub mod query;
 pub mod record;
 pub mod shared;
 pub mod shared_tools;
+mod sql;
 pub mod sqlite;
 pub mod time;
+pub mod url;
 
 pub use alert::Alert;
 pub use canary::{FirstBadRun, Heartbeat, HistoryPoint, Override};
 pub use event::StoredEvent;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
 pub use query::RunQuery;
 pub use record::{Finality, RunRecord, RunType};
 pub use sqlite::SqliteStore;
+pub use url::without_password;
 
 use std::path::{Path, PathBuf};
 
@@ -29,7 +37,7 @@ pub const DEFAULT_TIMEOUT_SECONDS: u64 = 3600;
 /// The default store file, relative to the workspace (or current) directory.
 pub const DEFAULT_STORE_PATH: &str = "target/tapedeck/runs.sqlite";
 
-/// The environment variable naming the store: a path or `sqlite://PATH`.
+/// The environment variable naming the store: a path, `sqlite://PATH` or `postgres://…`.
 pub const STORE_ENV: &str = "TAPEDECK_STORE";
 
 /// Why the store could not do something.
@@ -50,6 +58,15 @@ pub enum StoreError {
         path: PathBuf,
         /// The I/O error.
         source: std::io::Error,
+    },
+    /// PostgreSQL failed.
+    #[cfg(feature = "postgres")]
+    #[error("run store {url}: {}", postgres::message(source))]
+    Postgres {
+        /// The store URL, without its password.
+        url: String,
+        /// The client's error.
+        source: ::postgres::Error,
     },
     /// The URL names a backend this build does not have.
     #[error("{0}")]
@@ -147,14 +164,12 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     ) -> Result<(), StoreError>;
 }
 
-/// Opens the store a URL names: a file path, or `sqlite://PATH`. `postgres://` URLs are
-/// refused with a clear error until that backend exists.
+/// Opens the store a URL names: a file path, `sqlite://PATH`, or `postgres://…` (with the
+/// `postgres` feature; without it such a URL is refused with an error naming the feature).
 pub fn open(url: &str) -> Result<Box<dyn Store>, StoreError> {
     let url = url.trim();
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Err(StoreError::Unsupported(format!(
-            "{STORE_ENV}={url}: the PostgreSQL backend is not available in this build; use a SQLite file path"
-        )));
+        return open_postgres(url);
     }
     let path = url
         .strip_prefix("sqlite://")
@@ -166,6 +181,19 @@ pub fn open(url: &str) -> Result<Box<dyn Store>, StoreError> {
         )));
     }
     Ok(Box::new(SqliteStore::open(path)?))
+}
+
+#[cfg(feature = "postgres")]
+fn open_postgres(url: &str) -> Result<Box<dyn Store>, StoreError> {
+    Ok(Box::new(PostgresStore::open(url)?))
+}
+
+#[cfg(not(feature = "postgres"))]
+fn open_postgres(url: &str) -> Result<Box<dyn Store>, StoreError> {
+    Err(StoreError::Unsupported(format!(
+        "{STORE_ENV}={}: this build has no PostgreSQL backend; enable tapedeck's `postgres` feature (cargo xtask has it), or use a SQLite file path",
+        without_password(url)
+    )))
 }
 
 /// The store `TAPEDECK_STORE` names, or the default file under `target/tapedeck/`.

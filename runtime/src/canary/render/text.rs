@@ -3,6 +3,7 @@
 
 use crate::canary::report::{MonitorReport, Override, TierSummary};
 use crate::fixture::Tier;
+pub(super) use crate::store::url::without_password as redact_store;
 
 /// Whether `c` may appear in an XML 1.0 document (`#x9 | #xA | #xD | [#x20-#xD7FF] |
 /// [#xE000-#xFFFD] | [#x10000-#x10FFFF]`; a Rust `char` is never a surrogate).
@@ -95,29 +96,6 @@ pub(super) fn mentions(text: &str, id: &str) -> bool {
     })
 }
 
-/// A store URL without its password: `postgres://canary:***@db/tapedeck`. Reports are pasted
-/// into tickets and CI logs; a password has no business there.
-pub(super) fn redact_store(store: &str) -> String {
-    let Some(scheme_end) = store.find("://") else {
-        return store.to_owned();
-    };
-    let rest = &store[scheme_end + 3..];
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    let Some(at) = authority.rfind('@') else {
-        return store.to_owned();
-    };
-    let Some(colon) = authority[..at].find(':') else {
-        return store.to_owned();
-    };
-    let user_start = scheme_end + 3;
-    format!(
-        "{}***{}",
-        &store[..user_start + colon + 1],
-        &store[user_start + at..]
-    )
-}
-
 /// The active overrides that cover the fixture `id` (an override names an id or a glob).
 pub(super) fn overrides_for<'r>(report: &'r MonitorReport, id: &str) -> Vec<&'r Override> {
     report
@@ -190,21 +168,5 @@ mod tests {
             "booking/search"
         ));
         assert!(!mentions("x/booking/search", "booking/search"));
-    }
-
-    #[test]
-    fn store_passwords_are_masked() {
-        assert_eq!(
-            redact_store("postgres://canary:s3cr%40t@db:5432/tapedeck?sslmode=require"),
-            "postgres://canary:***@db:5432/tapedeck?sslmode=require"
-        );
-        assert_eq!(
-            redact_store("postgres://canary@db/t"),
-            "postgres://canary@db/t"
-        );
-        assert_eq!(
-            redact_store("target/tapedeck/runs.sqlite"),
-            "target/tapedeck/runs.sqlite"
-        );
     }
 }

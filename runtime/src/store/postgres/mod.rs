@@ -1,0 +1,110 @@
+//! The fleet store: one PostgreSQL database that every agent host, CI job and canary shares
+//! through one `TAPEDECK_STORE=postgres://…` URL (behind the `postgres` feature).
+//!
+//! The schema and queries are the SQLite store's (see `store/sql/`), in PostgreSQL's dialect.
+//! Migrations run under an advisory lock, so many processes may open a fresh database at once.
+//! A lost connection is reported, never retried (whether a write committed is unknown), and
+//! the next call connects again. TLS is not supported yet: use a loopback or private network,
+//! or a TLS-terminating proxy.
+
+mod db;
+mod error;
+
+pub(crate) use error::message;
+
+use super::StoreError;
+use super::sql::{Connected, migrate::migrate};
+use super::url::without_password;
+use db::PgConn;
+use std::sync::{Mutex, PoisonError};
+
+/// A run store in a PostgreSQL database.
+pub struct PostgresStore {
+    url: String,
+    conn: Mutex<Option<PgConn>>,
+}
+
+impl std::fmt::Debug for PostgresStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresStore")
+            .field("url", &self.display_url())
+            .finish_non_exhaustive()
+    }
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url` (`postgres://user:password@host:port/db`) and applies
+    /// pending migrations.
+    pub fn open(url: &str) -> Result<PostgresStore, StoreError> {
+        let store = PostgresStore {
+            url: url.to_owned(),
+            conn: Mutex::new(None),
+        };
+        store.with(migrate)?;
+        Ok(store)
+    }
+
+    /// The URL without its password, as errors and reports show it.
+    pub fn display_url(&self) -> String {
+        without_password(&self.url)
+    }
+
+    fn fail(&self, source: postgres::Error) -> StoreError {
+        StoreError::Postgres {
+            url: self.display_url(),
+            source,
+        }
+    }
+}
+
+impl Connected for PostgresStore {
+    type Db = PgConn;
+
+    fn with<T: Send>(
+        &self,
+        f: impl FnOnce(&mut PgConn) -> Result<T, postgres::Error> + Send,
+    ) -> Result<T, StoreError> {
+        off_runtime(|| {
+            let mut slot = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
+            if slot.as_ref().is_none_or(PgConn::is_closed) {
+                *slot = Some(PgConn::connect(&self.url).map_err(|e| self.fail(e))?);
+            }
+            let Some(conn) = slot.as_mut() else {
+                unreachable!("connected just above")
+            };
+            let result = f(conn);
+            if let Err(e) = &result
+                && (conn.is_closed() || error::connection_lost(e))
+            {
+                *slot = None;
+            }
+            result.map_err(|e| self.fail(e))
+        })
+    }
+}
+
+impl Drop for PostgresStore {
+    fn drop(&mut self) {
+        let conn = self
+            .conn
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        off_runtime(move || drop(conn));
+    }
+}
+
+/// Runs `f` where the blocking client may run. Its calls drive a runtime of their own, which
+/// tokio refuses inside another runtime ("Cannot start a runtime from within a runtime"); an
+/// agent's async code reaches the store from inside one, so `f` moves to a scoped thread there.
+fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return f();
+    }
+    std::thread::scope(|scope| {
+        scope
+            .spawn(f)
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
