@@ -300,3 +300,27 @@ pub fn code_version(workspace: &Path) -> Option<String> {
             .filter(|v| !v.is_empty())
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{HarnessTarget, selection};
+
+    #[test]
+    fn a_postgres_store_builds_the_harnesses_with_the_postgres_feature() {
+        let targets = [HarnessTarget {
+            package: "agents".into(),
+            name: "fixtures".into(),
+            src_path: "tests/fixtures.rs".into(),
+        }];
+        let plain = ["-p", "agents", "--test", "fixtures"];
+        assert_eq!(selection(&targets, "/abs/runs.sqlite"), plain);
+        assert_eq!(selection(&targets, "sqlite:///abs/runs.sqlite"), plain);
+        for url in ["postgres://db/t", "postgresql://u@db/t"] {
+            assert_eq!(
+                selection(&targets, url)[4..],
+                ["--features", "tapedeck/postgres"],
+                "{url}"
+            );
+        }
+    }
+}
