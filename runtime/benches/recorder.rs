@@ -1,7 +1,9 @@
 //! The recorder's costs: what one event costs the agent (caller's path), and how many events
-//! per second the batching writer sustains into a real SQLite store.
+//! per second the batching writer sustains into a real SQLite store, and into PostgreSQL when
+//! `TAPEDECK_BENCH_POSTGRES` names a database (with the `postgres` feature).
 //!
 //! `cargo bench -p tapedeck --bench recorder`
+//! `TAPEDECK_BENCH_POSTGRES=postgres://… cargo bench -p tapedeck --features postgres --bench recorder`
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::json;
@@ -14,6 +16,10 @@ use tapedeck::store::{SqliteStore, Store};
 fn recorder(dir: &tempfile::TempDir) -> Recorder {
     let store: Arc<dyn Store> =
         Arc::new(SqliteStore::open(dir.path().join("runs.sqlite")).unwrap());
+    recorder_into(store, dir)
+}
+
+fn recorder_into(store: Arc<dyn Store>, dir: &tempfile::TempDir) -> Recorder {
     Recorder::with_config(
         store,
         RecorderConfig::default().artifact_root(dir.path().join("artifacts")),
@@ -63,14 +69,27 @@ fn per_event_on_the_callers_path(c: &mut Criterion) {
 }
 
 fn sustained_events_per_second(c: &mut Criterion) {
-    const EVENTS: u64 = 100_000;
     let dir = tempfile::tempdir().unwrap();
-    let recorder = recorder(&dir);
+    sustained(c, "sustained 100k events into SQLite", &recorder(&dir));
+    match std::env::var("TAPEDECK_BENCH_POSTGRES") {
+        Ok(url) if !url.is_empty() => {
+            let store = tapedeck::store::open(&url).unwrap_or_else(|e| panic!("{e}"));
+            let recorder = recorder_into(Arc::from(store), &dir);
+            sustained(c, "sustained 100k events into PostgreSQL", &recorder);
+        }
+        _ => {
+            eprintln!("PostgreSQL skipped: set TAPEDECK_BENCH_POSTGRES=postgres://… to measure it")
+        }
+    }
+}
+
+fn sustained(c: &mut Criterion, name: &str, recorder: &Recorder) {
+    const EVENTS: u64 = 100_000;
     let mut group = c.benchmark_group("recorder");
     group.throughput(Throughput::Elements(EVENTS));
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(20));
-    group.bench_function("sustained 100k events into SQLite", |b| {
+    group.bench_function(name, |b| {
         b.iter_batched(
             || {
                 recorder

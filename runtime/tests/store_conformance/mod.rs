@@ -217,6 +217,27 @@ pub fn events(store: &dyn Store) {
         ]
     );
     assert!(store.events("r3").unwrap().is_empty());
+
+    // Large batches (written a hundred rows per statement) keep order and the first copy too.
+    let many = |seqs: std::ops::Range<u64>, tag: &str| -> Vec<StoredEvent> {
+        seqs.map(|seq| event("r4", seq, json!({ "tag": tag, "seq": seq })))
+            .collect()
+    };
+    store.append_events(&many(0..250, "first")).unwrap();
+    store.append_events(&many(50..350, "again")).unwrap();
+    let stored = store.events("r4").unwrap();
+    assert_eq!(stored.len(), 350);
+    assert!(stored.iter().enumerate().all(|(i, e)| e.seq == i as u64));
+    let tag = |seq: usize| stored[seq].data["tag"].clone();
+    assert_eq!(
+        (tag(0), tag(249), tag(250), tag(349)),
+        (
+            json!("first"),
+            json!("first"),
+            json!("again"),
+            json!("again")
+        )
+    );
 }
 
 /// A conformance case.

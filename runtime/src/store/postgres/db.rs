@@ -7,6 +7,10 @@ use postgres::{Client, NoTls, Row, Statement};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+/// How many prepared statements a connection keeps. The store's statements are a few dozen;
+/// run queries differ by their filters and `LIMIT`, so the cache is bounded (cleared when full).
+const STATEMENT_CACHE: usize = 64;
+
 /// A key for the migration lock (`pg_advisory_xact_lock`): "tapedeck" in ASCII.
 const SCHEMA_LOCK: i64 = 0x7461_7065_6465_636b;
 
@@ -36,6 +40,9 @@ impl PgConn {
             return Ok(statement.clone());
         }
         let statement = self.client.prepare(&numbered(sql))?;
+        if self.statements.len() >= STATEMENT_CACHE {
+            self.statements.clear();
+        }
         self.statements.insert(sql.to_owned(), statement.clone());
         Ok(statement)
     }

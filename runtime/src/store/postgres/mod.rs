@@ -66,11 +66,9 @@ impl Connected for PostgresStore {
     ) -> Result<T, StoreError> {
         off_runtime(|| {
             let mut slot = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
-            if slot.as_ref().is_none_or(PgConn::is_closed) {
-                *slot = Some(PgConn::connect(&self.url).map_err(|e| self.fail(e))?);
-            }
-            let Some(conn) = slot.as_mut() else {
-                unreachable!("connected just above")
+            let conn = match slot.take().filter(|c| !c.is_closed()) {
+                Some(open) => slot.insert(open),
+                None => slot.insert(PgConn::connect(&self.url).map_err(|e| self.fail(e))?),
             };
             let result = f(conn);
             if let Err(e) = &result
