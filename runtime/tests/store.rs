@@ -35,6 +35,15 @@ fn the_file_and_its_folders_are_created_in_wal_mode() {
 }
 
 #[test]
+fn concurrent_increments_and_claims_from_separate_connections() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("runs.sqlite");
+    let open = || Box::new(SqliteStore::open(&path).unwrap()) as Box<dyn Store>;
+    store_conformance::concurrent_increments_all_land(&open);
+    store_conformance::concurrent_claims_execute_once(&open);
+}
+
+#[test]
 fn reopening_keeps_records_and_does_not_migrate_twice() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("runs.sqlite");

@@ -56,6 +56,22 @@ fn concurrent_openers_of_a_fresh_database_migrate_once_and_lose_no_write() {
 }
 
 #[test]
+fn concurrent_increments_from_separate_connections_all_land() {
+    let Some(db) = Database::create() else { return };
+    let url = db.url();
+    let open = || Box::new(PostgresStore::open(&url).unwrap()) as Box<dyn Store>;
+    store_conformance::concurrent_increments_all_land(&open);
+}
+
+#[test]
+fn concurrent_claims_of_one_key_execute_once() {
+    let Some(db) = Database::create() else { return };
+    let url = db.url();
+    let open = || Box::new(PostgresStore::open(&url).unwrap()) as Box<dyn Store>;
+    store_conformance::concurrent_claims_execute_once(&open);
+}
+
+#[test]
 fn the_store_works_from_inside_an_async_runtime() {
     let Some(db) = Database::create() else { return };
     let runtime = tokio::runtime::Builder::new_current_thread()

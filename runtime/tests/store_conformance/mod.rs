@@ -452,3 +452,61 @@ pub fn idempotency(store: &dyn Store) {
         Begin::Execute
     );
 }
+
+/// Opens another store on the same database: another connection, as another process has.
+pub type Opener<'a> = &'a (dyn Fn() -> Box<dyn Store> + Sync);
+
+/// Writers on separate connections increment one shared record by compare-and-swap: every
+/// increment lands, none is lost.
+pub fn concurrent_increments_all_land(open: Opener<'_>) {
+    const WRITERS: u64 = 4;
+    const INCREMENTS: u64 = 25;
+    std::thread::scope(|scope| {
+        for _ in 0..WRITERS {
+            scope.spawn(|| {
+                let store = open();
+                for _ in 0..INCREMENTS {
+                    tapedeck::store::shared::update(&*store, "counter", 1000, |current| {
+                        json!(current.and_then(serde_json::Value::as_u64).unwrap_or(0) + 1)
+                    })
+                    .unwrap();
+                }
+            });
+        }
+    });
+    let record = open().state_get("counter").unwrap().unwrap();
+    assert_eq!(record.value, json!(WRITERS * INCREMENTS));
+    assert_eq!(record.version, WRITERS * INCREMENTS);
+}
+
+/// Callers on separate connections claim one idempotency key at once: exactly one executes,
+/// and after it is released as unconfirmed, exactly one reclaims it.
+pub fn concurrent_claims_execute_once(open: Opener<'_>) {
+    const CALLERS: usize = 8;
+    let claim = || -> Vec<Begin> {
+        std::thread::scope(|scope| {
+            let callers: Vec<_> = (0..CALLERS)
+                .map(|_| {
+                    let store = open();
+                    scope.spawn(move || {
+                        store
+                            .idempotency_begin("charge-7", "f", Some("run-9"))
+                            .unwrap()
+                    })
+                })
+                .collect();
+            callers.into_iter().map(|c| c.join().unwrap()).collect()
+        })
+    };
+    let executed = |answers: &[Begin]| answers.iter().filter(|b| **b == Begin::Execute).count();
+    let first = claim();
+    assert_eq!(executed(&first), 1, "{first:?}");
+    assert_eq!(open().idempotency_release_run("run-9").unwrap(), 1);
+    let second = claim();
+    assert_eq!(executed(&second), 1, "{second:?}");
+    assert!(
+        second
+            .iter()
+            .all(|b| matches!(b, Begin::Execute | Begin::InUse))
+    );
+}
