@@ -56,18 +56,11 @@ fn concurrent_openers_of_a_fresh_database_migrate_once_and_lose_no_write() {
 }
 
 #[test]
-fn concurrent_increments_from_separate_connections_all_land() {
+fn concurrent_increments_and_claims_from_separate_connections() {
     let Some(db) = Database::create() else { return };
     let url = db.url();
     let open = || Box::new(PostgresStore::open(&url).unwrap()) as Box<dyn Store>;
     store_conformance::concurrent_increments_all_land(&open);
-}
-
-#[test]
-fn concurrent_claims_of_one_key_execute_once() {
-    let Some(db) = Database::create() else { return };
-    let url = db.url();
-    let open = || Box::new(PostgresStore::open(&url).unwrap()) as Box<dyn Store>;
     store_conformance::concurrent_claims_execute_once(&open);
 }
 
