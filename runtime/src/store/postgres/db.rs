@@ -22,9 +22,9 @@ pub(crate) struct PgConn {
 
 impl PgConn {
     /// Connects (without TLS).
-    pub(super) fn connect(url: &str) -> Result<PgConn, postgres::Error> {
+    pub(super) fn connect(config: &postgres::Config) -> Result<PgConn, postgres::Error> {
         Ok(PgConn {
-            client: Client::connect(url, NoTls)?,
+            client: config.connect(NoTls)?,
             statements: HashMap::new(),
         })
     }
