@@ -1,14 +1,16 @@
 //! The monitor report over a store of one million canary runs and ten thousand fixtures.
 //!
 //! `cargo bench -p tapedeck --bench monitor` (the store is generated once, about a minute, into
-//! `target/tapedeck-bench/monitor-1m.sqlite`, and reused).
+//! `target/tapedeck-bench/monitor-1m.sqlite`, and reused). With `TAPEDECK_BENCH_POSTGRES` naming
+//! a database (and `--features postgres`), the same report is measured over PostgreSQL too; that
+//! database is filled once (several minutes) and reused.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 use tapedeck::canary::{CanaryConfig, KnownFixture, MonitorInput, monitor};
 use tapedeck::fixture::Tier;
-use tapedeck::store::{Alert, Heartbeat, RunQuery, RunRecord, RunType, SqliteStore, Store, time};
+use tapedeck::store::{Alert, Heartbeat, RunQuery, RunRecord, RunType, Store, time};
 use tapedeck::{FailureClass, Verdict};
 
 const FIXTURES: usize = 10_000;
@@ -26,8 +28,7 @@ fn tier_of(i: usize) -> Tier {
     }
 }
 
-fn generate(path: &PathBuf, start: SystemTime) -> SqliteStore {
-    let store = SqliteStore::open(path).unwrap();
+fn generate(store: &dyn Store, start: SystemTime) {
     for session in 0..SESSIONS {
         let session_id = format!("session-{session:03}");
         let at = start + Duration::from_secs(session as u64 * 900);
@@ -69,7 +70,17 @@ fn generate(path: &PathBuf, start: SystemTime) -> SqliteStore {
         alert.at = time::rfc3339(at);
         store.insert_alert(&alert).unwrap();
     }
+}
+
+/// Whether the last generated session was written (a store filled by an interrupted run is not).
+fn complete(store: &dyn Store) -> bool {
     store
+        .runs(&RunQuery {
+            session_id: Some(format!("session-{:03}", SESSIONS - 1)),
+            limit: Some(1),
+            ..Default::default()
+        })
+        .is_ok_and(|r| r.len() == 1)
 }
 
 fn monitor_over_a_million_runs(c: &mut Criterion) {
@@ -77,23 +88,28 @@ fn monitor_over_a_million_runs(c: &mut Criterion) {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("monitor-1m.sqlite");
     let start = time::parse("2026-01-01T00:00:00Z").unwrap();
-    let store = match SqliteStore::open(&path) {
-        // Complete only if the last session was written.
-        Ok(s)
-            if s.runs(&RunQuery {
-                session_id: Some(format!("session-{:03}", SESSIONS - 1)),
-                limit: Some(1),
-                ..Default::default()
-            })
-            .is_ok_and(|r| r.len() == 1) =>
-        {
-            s
-        }
+    let sqlite = match tapedeck::store::open(&path.to_string_lossy()) {
+        Ok(s) if complete(&*s) => s,
         _ => {
             let _ = std::fs::remove_file(&path);
-            generate(&path, start)
+            let s = tapedeck::store::open(&path.to_string_lossy()).unwrap();
+            generate(&*s, start);
+            s
         }
     };
+    let mut stores = vec![("", sqlite)];
+    match std::env::var("TAPEDECK_BENCH_POSTGRES") {
+        Ok(url) if !url.is_empty() => {
+            let postgres = tapedeck::store::open(&url).unwrap_or_else(|e| panic!("{e}"));
+            if !complete(&*postgres) {
+                generate(&*postgres, start);
+            }
+            stores.push((", PostgreSQL", postgres));
+        }
+        _ => {
+            eprintln!("PostgreSQL skipped: set TAPEDECK_BENCH_POSTGRES=postgres://… to measure it")
+        }
+    }
     let inventory: Vec<KnownFixture> = (0..FIXTURES)
         .map(|i| KnownFixture {
             fixture_id: fixture_id(i),
@@ -105,24 +121,27 @@ fn monitor_over_a_million_runs(c: &mut Criterion) {
     let mut group = c.benchmark_group("monitor");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(30));
-    group.bench_function("report over 1,000,000 runs and 10,000 fixtures", |b| {
-        b.iter(|| {
-            let report = monitor(
-                &store,
-                &MonitorInput {
-                    config: &config,
-                    inventory: &inventory,
-                    listed: true,
-                    store_label: "bench".into(),
-                    now,
-                    errors: Vec::new(),
-                },
-            )
-            .unwrap();
-            assert_eq!(report.fixtures.len(), FIXTURES);
-            report
-        })
-    });
+    for (backend, store) in &stores {
+        let name = format!("report over 1,000,000 runs and 10,000 fixtures{backend}");
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let report = monitor(
+                    &**store,
+                    &MonitorInput {
+                        config: &config,
+                        inventory: &inventory,
+                        listed: true,
+                        store_label: "bench".into(),
+                        now,
+                        errors: Vec::new(),
+                    },
+                )
+                .unwrap();
+                assert_eq!(report.fixtures.len(), FIXTURES);
+                report
+            })
+        });
+    }
     group.finish();
 }
 

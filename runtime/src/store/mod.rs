@@ -95,6 +95,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn insert_run(&self, run: &RunRecord) -> Result<(), StoreError> {
         self.open_run(run, None)
     }
+    /// Writes many run records in one transaction (imports, benchmarks, history migrations).
+    fn insert_runs(&self, runs: &[RunRecord]) -> Result<(), StoreError> {
+        runs.iter().try_for_each(|run| self.insert_run(run))
+    }
     /// Writes a new run record, with the artifact root of its staging area (for the watchdog).
     fn open_run(&self, run: &RunRecord, artifact_root: Option<&Path>) -> Result<(), StoreError>;
     /// Writes the closing fields of `run` (`closed_at`, status, reasons, hashes, usage) if the

@@ -73,6 +73,19 @@ pub fn round_trip(store: &dyn Store) {
     let bare = RunRecord::start("refund", RunType::Production);
     store.insert_run(&bare).unwrap();
     assert_eq!(store.run(&bare.run_id).unwrap(), Some(bare));
+
+    let batch = [
+        full_record("batch/a", Verdict::Passed),
+        full_record("batch/b", Verdict::Failed),
+    ];
+    store.insert_runs(&batch).unwrap();
+    for r in &batch {
+        assert_eq!(store.run(&r.run_id).unwrap().as_ref(), Some(r));
+    }
+    // A batch with a run already stored writes none of its records.
+    let again = [full_record("batch/c", Verdict::Passed), batch[0].clone()];
+    assert!(store.insert_runs(&again).is_err());
+    assert_eq!(store.run(&again[0].run_id).unwrap(), None, "rolled back");
 }
 
 fn at(minute: u32) -> String {

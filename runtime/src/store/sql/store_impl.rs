@@ -1,6 +1,6 @@
 //! Every [`Connected`] backend is a [`Store`]: the trait's methods, written once over [`Db`].
 
-use super::{Connected, alerts, canary, events, idempotency, migrate, runs, shared};
+use super::{Connected, alerts, canary, events, idempotency, migrate, runs, shared, transaction};
 use crate::resilience::idempotency::{Begin, Finish};
 use crate::store::{
     Alert, FirstBadRun, Heartbeat, HistoryPoint, OverdueRun, Override, RunQuery, RunRecord,
@@ -18,6 +18,14 @@ fn decoded<T>(rows: Vec<Result<T, String>>) -> Result<Vec<T>, StoreError> {
 impl<S: Connected> Store for S {
     fn schema_version(&self) -> Result<u32, StoreError> {
         self.with(migrate::schema_version)
+    }
+
+    fn insert_runs(&self, records: &[RunRecord]) -> Result<(), StoreError> {
+        self.with(|c| {
+            transaction(c, |c| {
+                records.iter().try_for_each(|r| runs::insert(c, r, None))
+            })
+        })
     }
 
     fn open_run(&self, run: &RunRecord, artifact_root: Option<&Path>) -> Result<(), StoreError> {

@@ -6,8 +6,7 @@
 mod db;
 
 use super::StoreError;
-use super::record::RunRecord;
-use super::sql::{Connected, migrate::migrate, runs, transaction};
+use super::sql::{Connected, migrate::migrate};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
@@ -58,15 +57,6 @@ impl SqliteStore {
         Ok(SqliteStore {
             path,
             conn: Mutex::new(conn),
-        })
-    }
-
-    /// Writes many run records in one transaction (imports, benchmarks, migrations of history).
-    pub fn insert_runs(&self, records: &[RunRecord]) -> Result<(), StoreError> {
-        self.with(|c| {
-            transaction(c, |c| {
-                records.iter().try_for_each(|r| runs::insert(c, r, None))
-            })
         })
     }
 
