@@ -121,7 +121,7 @@ fn selection(targets: &[HarnessTarget], store: &str) -> Vec<String> {
 /// The features a store needs in the harness targets: a `postgres://` store needs tapedeck's
 /// `postgres` feature there too, which the agents' own manifests need not enable.
 fn store_features(store: &str) -> &'static [&'static str] {
-    if store.starts_with("postgres://") || store.starts_with("postgresql://") {
+    if crate::store::is_postgres_url(store) {
         &["--features", "tapedeck/postgres"]
     } else {
         &[]

@@ -172,7 +172,7 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 /// `postgres` feature; without it such a URL is refused with an error naming the feature).
 pub fn open(url: &str) -> Result<Box<dyn Store>, StoreError> {
     let url = url.trim();
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+    if is_postgres_url(url) {
         return open_postgres(url);
     }
     let path = url
@@ -185,6 +185,11 @@ pub fn open(url: &str) -> Result<Box<dyn Store>, StoreError> {
         )));
     }
     Ok(Box::new(SqliteStore::open(path)?))
+}
+
+/// Whether `url` names a PostgreSQL database (`postgres://` or `postgresql://`).
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
 #[cfg(feature = "postgres")]
